@@ -1,0 +1,61 @@
+"""cloudtrail-multi-region: a multi-region trail logs read and write management events."""
+from ..findings import Status, error, failed, passed
+from .model import Check
+
+
+def qualifies(trail) -> bool:
+    events = trail.get("management_events") or {}
+    return bool(trail.get("multi_region") and trail.get("is_logging") and events.get("read") and events.get("write"))
+
+
+def problem(trail) -> str:
+    if not trail.get("multi_region"):
+        return "single-region"
+    if trail.get("error"):
+        return f"unreadable: {trail['error']}"
+    if not trail.get("is_logging"):
+        return "not logging"
+    events = trail.get("management_events") or {}
+    if not (events.get("read") or events.get("write")):
+        return "records no management events"
+    return "records only " + ("read" if events.get("read") else "write") + " management events"
+
+
+def evaluate(ev, config):
+    trails = ev.get("trails")
+    if not isinstance(trails, list):
+        return error("cloudtrail:DescribeTrails returned no trail list")
+    trails = [t for t in trails if isinstance(t, dict)]
+    good = [t for t in trails if qualifies(t)]
+    if good:
+        names = ", ".join(f"{t.get('name')}{' (organization trail)' if t.get('organization_trail') else ''}" for t in good)
+        return passed(f"multi-region trail logging read and write management events: {names}",
+                      trails=[t.get("name") for t in good])
+    if not trails:
+        return failed("there is no CloudTrail trail; root activity is visible only in 90 days of event history")
+    unreadable = [t for t in trails if t.get("error")]
+    detail = "; ".join(f"{t.get('name')}: {problem(t)}" for t in trails)
+    if unreadable:
+        return error(f"no trail qualifies and some could not be read ({detail})")
+    return failed(f"no trail is multi-region, logging and recording read and write management events ({detail})",
+                  trails={t.get("name"): problem(t) for t in trails})
+
+
+CHECK = Check(
+    id="cloudtrail-multi-region",
+    title="A multi-region trail records management events",
+    severity="high",
+    topic="monitoring-and-alerts",
+    rationale="Root sign-in is recorded in us-east-1, us-east-2 or us-west-2, and root API calls in whatever region "
+              "they hit: only a multi-region trail that logs all management events keeps them all.",
+    decides="cloudtrail:DescribeTrails (shadow trails included, so an organization trail counts), then "
+            "GetTrailStatus and GetEventSelectors for each multi-region trail. PASS when one is logging both read "
+            "and write management events (basic or advanced selectors).",
+    statuses={Status.PASS: "such a trail exists", Status.FAIL: "no trail qualifies; the reason lists why each fails",
+              Status.ERROR: "the trails could not be read"},
+    sources=("trails",),
+    evaluate=evaluate,
+    fix="how-to/set-up-root-activity-alerts.md#multi-region-trail",
+    cis_v5="3.1", cis_v7="4.1", security_hub="CloudTrail.1",
+    references=("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html",),
+)

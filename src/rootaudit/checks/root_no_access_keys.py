@@ -1,0 +1,33 @@
+"""root-no-access-keys: root has no access keys, active or not."""
+from ..findings import Status, error, failed, passed
+from .common import flag
+from .model import Check
+
+
+def evaluate(ev, config):
+    present = flag(ev.get("account_summary"), "AccountAccessKeysPresent")
+    if present is None:
+        return error("iam:GetAccountSummary did not report AccountAccessKeysPresent")
+    if present:
+        return failed("root has at least one access key (a deactivated key still counts): delete it",
+                      AccountAccessKeysPresent=present)
+    return passed("root has no access keys", AccountAccessKeysPresent=present)
+
+
+CHECK = Check(
+    id="root-no-access-keys",
+    title="Root has no access keys",
+    severity="critical",
+    topic="root-credentials",
+    rationale="A root access key is a long-lived secret with unrestricted power that no IAM policy can limit. "
+              "Nothing needs one: the CLI can use `aws login` for the rare root task.",
+    decides="Reads AccountAccessKeysPresent from iam:GetAccountSummary. It counts inactive keys too, so a "
+            "deactivated key still FAILs: only deletion passes.",
+    statuses={Status.PASS: "root has no access keys", Status.FAIL: "root has one or two access keys, active or not",
+              Status.ERROR: "the account summary could not be read"},
+    sources=("account_summary",),
+    evaluate=evaluate,
+    fix="how-to/delete-root-access-keys.md",
+    cis_v5="1.3", cis_v7="2.4", security_hub="IAM.4",
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html",),
+)

@@ -1,0 +1,30 @@
+"""root-no-signing-certificates: root has no X.509 signing certificates."""
+from ..findings import Status, error, failed, passed
+from .common import flag
+from .model import Check
+
+
+def evaluate(ev, config):
+    present = flag(ev.get("account_summary"), "AccountSigningCertificatesPresent")
+    if present is None:
+        return error("iam:GetAccountSummary did not report AccountSigningCertificatesPresent")
+    if present:
+        return failed("root has a signing certificate: delete it", AccountSigningCertificatesPresent=present)
+    return passed("root has no signing certificates", AccountSigningCertificatesPresent=present)
+
+
+CHECK = Check(
+    id="root-no-signing-certificates",
+    title="Root has no signing certificates",
+    severity="high",
+    topic="root-credentials",
+    rationale="A root X.509 signing certificate is a root credential too, and one most peers never look for. "
+              "Centralized root access removes them along with passwords and keys.",
+    decides="Reads AccountSigningCertificatesPresent from iam:GetAccountSummary.",
+    statuses={Status.PASS: "root has no signing certificates", Status.FAIL: "root has a signing certificate",
+              Status.ERROR: "the account summary could not be read"},
+    sources=("account_summary",),
+    evaluate=evaluate,
+    fix="how-to/delete-root-access-keys.md#signing-certificates",
+    references=("https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html",),
+)

@@ -1,0 +1,75 @@
+"""root-usage-alarm: trail log group -> metric filter matching root use -> alarm -> confirmed SNS subscription."""
+from ..findings import Status, error, failed, manual, passed
+from .cloudtrail_multi_region import qualifies
+from .model import Check
+
+
+def evaluate(ev, config):
+    trails, mon = ev.get("trails"), ev.get("root_usage_monitoring")
+    if not isinstance(trails, list) or not isinstance(mon, dict):
+        return error("the trails or their CloudWatch Logs wiring could not be read")
+    good = [t for t in trails if isinstance(t, dict) and qualifies(t) and t.get("log_group_arn")]
+    if not good:
+        return failed("no multi-region trail that logs management events sends them to CloudWatch Logs, so no "
+                      "metric filter can see root use")
+    wanted = {t["log_group_arn"] for t in good}
+    groups = [g for g in mon.get("log_groups", []) if isinstance(g, dict) and g.get("arn") in wanted]
+    local = [g for g in groups if not g.get("cross_account")]
+    if groups and not local:
+        where = ", ".join(f"{g.get('arn')} (account {g.get('account')})" for g in groups)
+        return manual(f"the trail delivers to a log group in another account: {where}; check the root-usage alarm "
+                      "there (scan that account, or run `rootaudit scan --org` from the management account)",
+                      log_groups=[g.get("arn") for g in groups])
+    names = {g.get("name") for g in local}
+    filters = [f for f in mon.get("filters", []) if isinstance(f, dict) and f.get("log_group") in names]
+    matching = [f for f in filters if f.get("matches_root") and not f.get("matches_non_root")]
+    if not matching:
+        seen = "; ".join(f"'{f.get('name')}' matches {', '.join(f.get('matched') or []) or 'none of the samples'}"
+                         for f in filters) or "there are no metric filters"
+        return failed(f"no metric filter on {', '.join(sorted(names))} matches root use and only root use ({seen})",
+                      filters=[f.get("name") for f in filters])
+    metrics = {(m.get("name"), m.get("namespace")) for f in matching for m in f.get("metrics") or []}
+    alarms = [a for a in mon.get("alarms", []) if isinstance(a, dict) and (a.get("metric"), a.get("namespace")) in metrics]
+    if not alarms:
+        listed = ", ".join(f"{ns}/{name}" for name, ns in sorted(metrics, key=str))
+        return failed(f"filter '{matching[0].get('name')}' matches root use but no alarm watches its metric ({listed})")
+    topics = mon.get("topics") or {}
+    for alarm in alarms:
+        for topic in alarm.get("actions") or []:
+            subs = topics.get(topic) or {}
+            if alarm.get("actions_enabled", True) and subs.get("confirmed", 0) > 0:
+                return passed(f"filter '{matching[0].get('name')}' -> alarm '{alarm.get('name')}' -> SNS topic "
+                              f"{topic} with {subs['confirmed']} confirmed subscription(s)",
+                              filter=matching[0].get("name"), pattern=matching[0].get("pattern"),
+                              alarm=alarm.get("name"), topic=topic)
+    detail = "; ".join(
+        f"alarm '{a.get('name')}': " + (", ".join(
+            f"{t} has {(topics.get(t) or {}).get('confirmed', 0)} confirmed and {(topics.get(t) or {}).get('pending', 0)} "
+            "pending subscription(s)" for t in a.get("actions") or []) or "no SNS action")
+        + ("" if a.get("actions_enabled", True) else " (actions disabled)")
+        for a in alarms)
+    return failed(f"the root-usage alarm notifies nobody: {detail}", alarms=[a.get("name") for a in alarms])
+
+
+CHECK = Check(
+    id="root-usage-alarm",
+    title="Root use raises a CloudWatch alarm that reaches someone",
+    severity="medium",
+    topic="monitoring-and-alerts",
+    rationale="An alarm on root use is only worth having if its filter really matches root activity and its "
+              "notification reaches a person who has confirmed the subscription.",
+    decides="Follows the chain from each qualifying trail's CloudWatch Logs group: its metric filters are judged by "
+            "what they match (logs:TestMetricFilter against sample root and non-root CloudTrail records), not by "
+            "string equality with the CIS text; then an alarm (cloudwatch:DescribeAlarms) on a matching filter's "
+            "metric, with actions enabled, whose SNS topic has at least one confirmed subscription "
+            "(sns:ListSubscriptionsByTopic).",
+    statuses={Status.PASS: "the whole chain is in place",
+              Status.FAIL: "a link is missing; the reason names it",
+              Status.MANUAL: "the trail's log group is in another account (an organization trail): check it there",
+              Status.ERROR: "part of the chain could not be read"},
+    sources=("trails", "root_usage_monitoring"),
+    evaluate=evaluate,
+    fix="how-to/set-up-root-activity-alerts.md#cloudwatch-alarm",
+    cis_v5="4.3", cis_v7="5.3", security_hub="CloudWatch.1",
+    references=("https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html",),
+)

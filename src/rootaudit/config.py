@@ -1,0 +1,117 @@
+"""Load and validate handbook.yml: organisation values and audit settings.
+
+The same file feeds the handbook's macros and the checks, so both always agree.
+A malformed file is a ConfigError with a one-line message, never a traceback.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_SIGNIN_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    recent_use_days: int = 90
+    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS
+    credential_report_timeout_seconds: float = 60.0
+    org_role_name: str = "OrganizationAccountAccessRole"
+    org_max_workers: int = 8
+    root_email_pattern: str | None = None
+    org: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root_email_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.root_email_pattern) if self.root_email_pattern else None
+
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def _int(section: dict, key: str, default: int, low: int, high: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"audit.{key} must be a whole number from {low} to {high}, not {value!r}")
+    return value
+
+
+def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
+    """Validate a parsed YAML document; every problem is a ConfigError naming the key."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping with 'org' and 'audit' sections")
+    org = data.get("org") or {}
+    audit = data.get("audit") or {}
+    if not isinstance(org, dict):
+        raise ConfigError(f"{source}: 'org' must be a mapping")
+    if not isinstance(audit, dict):
+        raise ConfigError(f"{source}: 'audit' must be a mapping")
+
+    pattern = org.get("root_email_pattern")
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            raise ConfigError(f"{source}: org.root_email_pattern must be a string")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{source}: org.root_email_pattern is not a valid regular expression ({exc})") from None
+
+    regions = audit.get("signin_regions", list(DEFAULT_SIGNIN_REGIONS))
+    if (
+        not isinstance(regions, list)
+        or not regions
+        or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
+    ):
+        raise ConfigError(f"{source}: audit.signin_regions must be a non-empty list of region names like us-east-1")
+
+    timeout = audit.get("credential_report_timeout_seconds", 60)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+        raise ConfigError(f"{source}: audit.credential_report_timeout_seconds must be a number from 0 to 600")
+
+    role = audit.get("org_role_name", "OrganizationAccountAccessRole")
+    if not isinstance(role, str) or not re.fullmatch(r"[\w+=,.@/-]{1,64}", role):
+        raise ConfigError(f"{source}: audit.org_role_name must be an IAM role name")
+
+    return AuditConfig(
+        recent_use_days=_int(audit, "recent_use_days", 90, 1, 3650),
+        signin_regions=tuple(dict.fromkeys(regions)),
+        credential_report_timeout_seconds=float(timeout),
+        org_role_name=role,
+        org_max_workers=_int(audit, "org_max_workers", 8, 1, 64),
+        root_email_pattern=pattern,
+        org=dict(org),
+    )
+
+
+def parse(text: str, source: str = "configuration") -> AuditConfig:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where else ""
+        raise ConfigError(f"{source}: not valid YAML{at}") from None
+    return from_mapping(data, source)
+
+
+def load(path: str | Path | None) -> AuditConfig:
+    """Load a config file; None gives the defaults (no email pattern)."""
+    if path is None:
+        return AuditConfig()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+    return parse(text, str(path))

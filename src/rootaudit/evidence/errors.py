@@ -1,0 +1,68 @@
+"""Turn any failure of an AWS call into a one-line, actionable reason.
+
+Nothing here raises past the collector: every exception becomes a SourceError, which the engine
+turns into ERROR findings for exactly the checks that needed that evidence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore import exceptions as bce
+
+# Failures that mean nothing at all can be read from the account: the scan stops with exit code 2.
+FATAL_KINDS = {"NoCredentials", "ExpiredCredentials", "InvalidCredentials", "EndpointUnreachable", "ProfileNotFound"}
+
+_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"}
+_EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+_INVALID = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AuthFailure"}
+_THROTTLED = {
+    "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
+    "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown",
+}
+
+
+@dataclass(frozen=True)
+class SourceError:
+    kind: str  # AccessDenied, Throttled, NoCredentials, ... (stable, for tests and JSON)
+    action: str  # the IAM action of the call that failed, e.g. iam:GetAccountSummary
+    message: str  # one line, says what to do
+
+    @property
+    def fatal(self) -> bool:
+        return self.kind in FATAL_KINDS
+
+
+def classify(exc: BaseException, action: str, profile: str | None = None) -> SourceError:
+    login = f"aws sso login --profile {profile}" if profile else "aws sso login (or refresh your credentials)"
+    if isinstance(exc, bce.NoCredentialsError):
+        return SourceError("NoCredentials", action, "no AWS credentials found: pass --profile or set AWS_PROFILE "
+                           "(or try the emulated account with `rootaudit demo`)")
+    if isinstance(exc, bce.ProfileNotFound):
+        return SourceError("ProfileNotFound", action, f"{exc}: check the name in ~/.aws/config")
+    if isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)):
+        return SourceError("ExpiredCredentials", action, f"the SSO session has expired or is missing: run `{login}`")
+    if isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError, bce.ConnectionClosedError,
+                        bce.ReadTimeoutError)):
+        return SourceError("EndpointUnreachable", action,
+                           f"could not reach the AWS endpoint for {action} ({type(exc).__name__}); "
+                           "check the network, AWS_ENDPOINT_URL and --region")
+    if isinstance(exc, bce.ClientError):
+        err = exc.response.get("Error", {}) or {}
+        code = str(err.get("Code", "Unknown"))
+        text = " ".join(str(err.get("Message", "")).split())[:200]
+        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+        if code in _DENIED:
+            return SourceError("AccessDenied", action, f"access denied to {action}: grant it to the auditing "
+                               "principal (see the IAM policy in the handbook's reference)")
+        if code in _EXPIRED:
+            return SourceError("ExpiredCredentials", action, f"the credentials have expired ({code}): run `{login}`")
+        if code in _INVALID:
+            return SourceError("InvalidCredentials", action, f"AWS rejected the credentials ({code}): check the "
+                               "profile or access key")
+        if code in _THROTTLED:
+            return SourceError("Throttled", action, f"{action} was throttled and still failed after "
+                               f"{attempts + 1} attempts with back-off; run the scan again later")
+        return SourceError(code, action, f"{action} failed: {code}: {text}".rstrip(": "))
+    if isinstance(exc, bce.BotoCoreError):
+        return SourceError(type(exc).__name__, action, f"{action} failed: {exc}")
+    return SourceError("Unexpected", action, f"{action} failed unexpectedly: {type(exc).__name__}: {exc}")

@@ -1,0 +1,30 @@
+"""The least-privilege IAM policy, generated from the catalogue (and the org scan's needs)."""
+from __future__ import annotations
+
+from .checks import CATALOGUE
+
+# What `rootaudit scan --org` adds on top of the checks, from the management account.
+ORG_SCAN_ACTIONS = (
+    "organizations:ListAccounts",
+    "organizations:ListParents",
+    "organizations:ListPoliciesForTarget",
+    "organizations:DescribePolicy",
+    "sts:AssumeRole",
+    "sts:AssumeRoot",
+)
+
+
+def check_actions() -> list[str]:
+    return sorted({a for c in CATALOGUE for a in c.actions})
+
+
+def least_privilege_policy() -> dict:
+    statements = [{"Sid": "RootAuditChecks", "Effect": "Allow", "Action": check_actions(), "Resource": "*"},
+                  {"Sid": "RootAuditOrganization", "Effect": "Allow", "Action": sorted(ORG_SCAN_ACTIONS),
+                   "Resource": "*"}]
+    # AssumeRoot only with the read-only audit task policy: the scan can never obtain a root session that writes.
+    statements[1]["Action"].remove("sts:AssumeRoot")
+    statements.append({"Sid": "RootAuditAssumeRootReadOnly", "Effect": "Allow", "Action": "sts:AssumeRoot",
+                       "Resource": "*", "Condition": {"StringEquals": {
+                           "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}}})
+    return {"Version": "2012-10-17", "Statement": statements}

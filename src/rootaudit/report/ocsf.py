@@ -1,0 +1,50 @@
+"""--format ocsf: OCSF 1.3 Detection Finding (class 2004), the format Prowler and Security Hub exchange."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..checks import BY_ID
+
+SEVERITY_ID = {"low": 2, "medium": 3, "high": 4, "critical": 5}
+# OCSF compliance.status_id: 1 Pass, 2 Warning, 3 Fail, 99 Other
+COMPLIANCE = {"PASS": (1, "Pass"), "FAIL": (3, "Fail"), "ERROR": (99, "Other"), "MANUAL": (2, "Warning"),
+              "NOT_APPLICABLE": (99, "Other")}
+
+
+def _finding(report, f) -> dict:
+    check = BY_ID[f.check_id]
+    account = report.account_id or "unknown"
+    ms = int(report.generated_at.timestamp() * 1000)
+    status_id, status = COMPLIANCE[f.status.value]
+    requirements = [f"CIS AWS Foundations v5.0.0 {check.cis_v5}"] * bool(check.cis_v5) + \
+                   [f"CIS AWS Foundations v7.0.0 {check.cis_v7}"] * bool(check.cis_v7) + \
+                   [f"AWS Security Hub {check.security_hub}"] * bool(check.security_hub)
+    return {
+        "class_uid": 2004, "class_name": "Detection Finding", "category_uid": 2, "category_name": "Findings",
+        "activity_id": 1, "activity_name": "Create", "type_uid": 200401, "type_name": "Detection Finding: Create",
+        "time": ms,
+        "severity_id": SEVERITY_ID[f.severity], "severity": f.severity.capitalize(),
+        "status_id": 1, "status": "New",
+        "status_code": f.status.value, "status_detail": f.reason,
+        "message": f"{check.title}: {f.reason}",
+        "metadata": {
+            "version": "1.3.0", "event_code": f.check_id,
+            "uid": f"rootaudit-{account}-{f.check_id}-{ms}",
+            "product": {"name": "rootaudit", "vendor_name": "Root-user handbook", "version": __version__},
+        },
+        "finding_info": {"uid": f"rootaudit-{account}-{f.check_id}", "title": check.title, "desc": check.rationale,
+                         "types": ["Root user posture"], "created_time": ms},
+        "cloud": {"provider": "AWS", "account": {"uid": account, "type": "AWS Account", "type_id": 10},
+                  "region": "global"},
+        "resources": [{"type": "AwsIamUser", "uid": f"arn:aws:iam::{account}:root", "name": "<root_account>",
+                       "cloud_partition": "aws", "region": "global"}],
+        "compliance": {"status_id": status_id, "status": status, "requirements": requirements,
+                       "standards": sorted({r.rsplit(" ", 1)[0] for r in requirements})},
+        "remediation": {"desc": f"See {f.docs_url}", "references": [f.docs_url, *check.references]},
+        "unmapped": {"evidence": f.evidence},
+    }
+
+
+def render(reports, org: bool = False) -> str:
+    return json.dumps([_finding(r, f) for r in reports for f in r.findings], indent=2, default=str) + "\n"
