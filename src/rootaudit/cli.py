@@ -30,7 +30,8 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checks", help="comma-separated check ids (default: all); see `rootaudit checks`")
     p.add_argument("--format", choices=sorted(FORMATS), default="table", help="output format (default: table)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--config", metavar="FILE", help="handbook.yml with thresholds, regions and the email pattern")
+    p.add_argument("--config", metavar="FILE", help="handbook.yml with thresholds, regions and the email pattern "
+                   "(default: $ROOTAUDIT_CONFIG, else ./handbook.yml if present)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,7 +110,7 @@ def _finish(reports, args, org: bool = False) -> int:
     text = FORMATS[args.format](reports, org=org)
     if args.format != "table" or args.output:
         for r in reports:  # the root warning goes to stderr so it is seen whatever the format
-            banner = root_banner(r)
+            banner = root_banner(r.caller_arn)
             if banner:
                 print(banner, file=sys.stderr)
     _emit(text, args.output, f"wrote {args.format} report to {args.output}: {_summary(reports)}")
@@ -122,7 +123,7 @@ def _finish(reports, args, org: bool = False) -> int:
 def cmd_scan(args) -> int:
     from .engine import scan
 
-    cfg = config_mod.load(args.config)
+    cfg = config_mod.load(args.config or config_mod.default_path())
     ids = _check_ids(args.checks)
     if args.org:
         from .org_scan import scan_organization
@@ -138,7 +139,7 @@ def cmd_demo(args) -> int:
 
     from .engine import scan
 
-    cfg = config_mod.load(args.config)
+    cfg = config_mod.load(args.config or config_mod.default_path())
     ids = _check_ids(args.checks)
     try:
         from .emulator import Emulator
@@ -181,7 +182,7 @@ def cmd_alerts(args) -> int:
         raise UsageError("say `rootaudit alerts deploy` (see `rootaudit alerts deploy --help`)")
     from .alerts.deploy import run_deploy
 
-    return run_deploy(args, config_mod.load(args.config))
+    return run_deploy(args, config_mod.load(args.config or config_mod.default_path()))
 
 
 COMMANDS = {"scan": cmd_scan, "demo": cmd_demo, "checks": cmd_checks, "policy": cmd_policy, "alerts": cmd_alerts}

@@ -37,10 +37,10 @@ class AuditConfig:
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
-def _int(section: dict, key: str, default: int, low: int, high: int) -> int:
+def _int(section: dict, key: str, default: int, low: int, high: int, source: str) -> int:
     value = section.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"audit.{key} must be a whole number from {low} to {high}, not {value!r}")
+        raise ConfigError(f"{source}: audit.{key} must be a whole number from {low} to {high}, not {value!r}")
     return value
 
 
@@ -83,11 +83,11 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
         raise ConfigError(f"{source}: audit.org_role_name must be an IAM role name")
 
     return AuditConfig(
-        recent_use_days=_int(audit, "recent_use_days", 90, 1, 3650),
+        recent_use_days=_int(audit, "recent_use_days", 90, 1, 3650, source),
         signin_regions=tuple(dict.fromkeys(regions)),
         credential_report_timeout_seconds=float(timeout),
         org_role_name=role,
-        org_max_workers=_int(audit, "org_max_workers", 8, 1, 64),
+        org_max_workers=_int(audit, "org_max_workers", 8, 1, 64, source),
         root_email_pattern=pattern,
         org=dict(org),
     )
@@ -101,6 +101,16 @@ def parse(text: str, source: str = "configuration") -> AuditConfig:
         at = f" at line {where.line + 1}" if where else ""
         raise ConfigError(f"{source}: not valid YAML{at}") from None
     return from_mapping(data, source)
+
+
+def default_path() -> Path | None:
+    """$ROOTAUDIT_CONFIG, else ./handbook.yml when it exists (running from the repository), else none."""
+    import os
+
+    if os.environ.get("ROOTAUDIT_CONFIG"):
+        return Path(os.environ["ROOTAUDIT_CONFIG"])
+    here = Path("handbook.yml")
+    return here if here.is_file() else None
 
 
 def load(path: str | Path | None) -> AuditConfig:

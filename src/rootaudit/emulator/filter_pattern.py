@@ -85,11 +85,10 @@ def _compare(actual: Any, op: str, value: _Value) -> bool:
             return not ok
         raise FilterPatternError("regular expressions only work with = and !=")
     if value.kind == "number":
+        if isinstance(actual, str) and _NUMBER.match(actual.strip()):
+            actual = float(actual)  # space-delimited fields arrive as text
         if isinstance(actual, bool) or not isinstance(actual, (int, float)):
-            if isinstance(actual, str) and op in ("=", "!="):
-                equal = actual == value.text
-                return equal if op == "=" else not equal
-            return op == "!=" and actual is not None
+            return op == "!="
         a, b = float(actual), value.number
         return {"=": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
     # string value
@@ -388,9 +387,8 @@ def _compile_delimited(body: str) -> Callable[[str], tuple[bool, dict[str, str]]
         values: dict[str, str] = {}
         if not assign(tokens, 0, 0, values):
             return False, {}
-        typed: dict[str, Any] = {k: (float(v) if _NUMBER.match(v) else v) for k, v in values.items()}
         for f in fields:
-            if f.predicate is not None and not f.predicate(typed):
+            if f.predicate is not None and not f.predicate(values):
                 return False, {}
         return True, {f"${k}": v for k, v in values.items()}
 

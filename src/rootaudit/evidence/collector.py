@@ -36,6 +36,7 @@ class Context:
     # The org scan sets this to an sts:AssumeRoot session (IAMAuditRootUserCredentials) for a member.
     root_session: boto3.Session | None = None
     calls: list[str] = field(default_factory=list)  # every action called, in order (for the notebooks and bench)
+    log: list[str] = field(default_factory=list)  # the same calls as boto3 code, for the notebooks to show
     _clients: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -50,6 +51,8 @@ class Context:
     def call(self, service: str, operation: str, region: str | None = None, root: bool = False, **params: Any):
         action = f"{_IAM_PREFIX.get(service, service)}:{operation}"
         self.calls.append(action)
+        args = ", ".join(f"{k}={v!r}" for k, v in params.items() if k not in ("Event", "logEventMessages"))
+        self.log.append(f"{service}.{xform_name(operation)}({args})" + (f"  # {region}" if region else ""))
         try:
             response = getattr(self.client(service, region, root), xform_name(operation))(**params)
         except Exception as exc:  # every failure becomes a SourceError with a reason

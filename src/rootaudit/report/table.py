@@ -7,8 +7,9 @@ import textwrap
 ORDER = ("FAIL", "ERROR", "MANUAL", "NOT_APPLICABLE", "PASS")
 
 
-def root_banner(report) -> str | None:
-    arn = report.caller_arn or ""
+def root_banner(arn: str | None) -> str | None:
+    """A loud warning when the caller is the root user, shown before anything else."""
+    arn = arn or ""
     if arn.split(":")[-1:] == ["root"] and ":iam::" in arn:
         line = "!" * 78
         return (f"{line}\n!!  WARNING: THIS SCAN IS RUNNING WITH ROOT USER CREDENTIALS ({arn}).\n"
@@ -20,7 +21,7 @@ def render(reports, org: bool = False) -> str:
     width = max(shutil.get_terminal_size((120, 20)).columns, 80)
     out = []
     for report in reports:
-        banner = root_banner(report)
+        banner = root_banner(report.caller_arn)
         if banner:
             out.append(banner)
         where = f" via {report.endpoint}" if report.endpoint else ""

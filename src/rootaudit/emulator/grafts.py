@@ -1,0 +1,458 @@
+"""Operations moto 5.2.5 lacks or gets wrong, added to its response classes in-process.
+
+The product reaches the emulator only through AWS_ENDPOINT_URL and ordinary boto3 calls, so each graft answers
+the way AWS does: the output shapes come from botocore's model (moto serialises an ActionResult with it) and
+errors carry the codes the model names.  ``install()`` is idempotent and must run before the server handles
+its first request (the account service's URL map is read when its Flask app is created).
+
+Error classes raised here live outside the ``moto`` package on purpose: moto looks an error up in the service
+model of the package the exception's ``__module__`` names, and for anything else it uses the model of the
+service being called, which is what we want.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from datetime import timedelta
+from typing import Any, Callable
+
+from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult
+
+from . import filter_pattern
+from . import root_state as rs
+
+ROOT_TASK_POLICIES = {
+    # task policy name -> the actions an AssumeRoot session scoped by it may call (IAM User Guide,
+    # "AWS managed policies for IAM"); sts:GetCallerIdentity needs no permission and is always allowed.
+    "IAMAuditRootUserCredentials": {"iam:ListAccessKeys", "iam:ListSigningCertificates", "iam:GetLoginProfile",
+                                    "iam:ListMFADevices", "iam:GetAccountSummary", "iam:GetUser",
+                                    "iam:GetAccessKeyLastUsed"},
+    "IAMCreateRootUserPassword": {"iam:CreateLoginProfile", "iam:GetLoginProfile"},
+    "IAMDeleteRootUserCredentials": {"iam:DeleteAccessKey", "iam:DeleteSigningCertificate", "iam:DeleteLoginProfile",
+                                     "iam:DeactivateMFADevice", "iam:ListAccessKeys", "iam:ListSigningCertificates",
+                                     "iam:GetLoginProfile", "iam:ListMFADevices", "iam:GetUser",
+                                     "iam:GetAccessKeyLastUsed"},
+    "S3UnlockBucketPolicy": {"s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:GetBucketPolicy",
+                             "s3:ListAllMyBuckets"},
+    "SQSUnlockQueuePolicy": {"sqs:*"},
+}
+ROOT_TASK_POLICY_ARN = re.compile(r"^arn:aws:iam::aws:policy/root-task/(?P<name>[A-Za-z0-9]+)$")
+ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(?P<account>\d{12}):role/(?:.*/)?(?P<name>[\w+=,.@-]+)$")
+
+# Organizations operations that only the management account (or a delegated administrator) may call.
+ORG_MANAGEMENT_ONLY = (
+    "list_accounts", "list_accounts_for_parent", "list_parents", "list_children", "list_roots",
+    "list_policies", "list_policies_for_target", "list_targets_for_policy", "describe_policy",
+    "describe_account", "list_organizational_units_for_parent", "describe_organizational_unit",
+)
+
+
+class GraftError(ServiceException):
+    """An AWS error answered by a graft; ``status`` overrides the model's HTTP status when AWS differs."""
+
+    def __init__(self, code: str, message: str, status: int | None = None):
+        super().__init__(code, message)
+        self.status = status
+
+
+def answers(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Serialise a GraftError with the service model, like moto does, keeping our HTTP status."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any) -> Any:
+        try:
+            return method(self)
+        except GraftError as error:
+            status, headers, body = self.serialized(ActionResult(error))
+            headers = dict(headers)
+            headers["status"] = error.status or status
+            return body, headers
+
+    return wrapper
+
+
+def _caller_arn(response: Any) -> str:
+    from moto.sts.models import sts_backends
+
+    backend = sts_backends[response.current_account]["aws"]
+    return backend.get_caller_identity(response.get_access_key(), response.region)[1]
+
+
+def _graft(cls: type, name: str, fn: Callable[..., Any]) -> None:
+    """Attach ``fn`` as ``cls.name``; remember the original once so re-installing never wraps twice."""
+    originals = cls.__dict__.get("_rootaudit_originals")
+    if originals is None:
+        originals = {}
+        setattr(cls, "_rootaudit_originals", originals)
+    if name not in originals:
+        originals[name] = cls.__dict__.get(name)
+    setattr(cls, name, fn)
+
+
+def _original(cls: type, name: str) -> Callable[..., Any]:
+    original = cls.__dict__["_rootaudit_originals"].get(name)
+    if original is None:  # inherited, not defined on cls itself
+        for base in cls.__mro__[1:]:
+            if name in base.__dict__:
+                return base.__dict__[name]
+    return original
+
+
+# ============================================================================================ IAM
+
+
+def _install_iam() -> None:
+    from moto.iam.responses import IamResponse
+
+    def get_account_summary(self: Any) -> ActionResult:
+        summary = dict(self.backend.get_account_summary().summary_map)
+        # moto 5.2.5 has no AccountPasswordPresent; AWS always returns it.
+        summary["AccountPasswordPresent"] = 1 if rs.posture(self.current_account).password else 0
+        return ActionResult({"SummaryMap": summary})
+
+    def generate_credential_report(self: Any) -> ActionResult:
+        account = self.current_account
+        started = {"State": "STARTED", "Description": "No report exists. Starting a new report generation task"}
+        if account in rs.OVERRIDES.report_never_ready:
+            rs.OVERRIDES.report_started.add(account)
+            return ActionResult(started)
+        if self.backend.report_generated():
+            return ActionResult({"State": "COMPLETE"})
+        self.backend.generate_report()
+        rs.OVERRIDES.report_generated_at[account] = rs.utcnow()
+        return ActionResult(started)
+
+    @answers
+    def get_credential_report(self: Any) -> ActionResult:
+        account = self.current_account
+        if account in rs.OVERRIDES.report_never_ready and account in rs.OVERRIDES.report_started:
+            # Code ReportInProgress, HTTP 404: botocore raises CredentialReportNotReadyException.
+            raise GraftError("CredentialReportNotReadyException", "Credential report generation is in progress.")
+        report = self.backend.get_credential_report()  # ReportNotPresent (410) before GenerateCredentialReport
+        header, _, users = report.partition("\n")
+        content = header + "\n" + rs.root_report_row(account) + users
+        generated = rs.OVERRIDES.report_generated_at.get(account) or rs.utcnow()
+        return ActionResult({"Content": content, "ReportFormat": "text/csv", "GeneratedTime": generated})
+
+    @answers
+    def list_organizations_features(self: Any) -> ActionResult:
+        context = rs.org_of(self.current_account)
+        if context is None:
+            raise GraftError("OrganizationNotFoundException",
+                             "The request failed because your account is not a member of an organization.")
+        role, org_backend = context
+        if role == "member":
+            raise GraftError("AccountNotManagementOrDelegatedAdministratorException",
+                             "The request failed because the account is not the management account or delegated "
+                             "administrator account for centralized root access.")
+        management = org_backend.account_id
+        error = rs.OVERRIDES.org_features_error.get(management)
+        if error:
+            raise GraftError(error, "The request failed because trusted access for IAM is not enabled in the "
+                                    "organization.")
+        if org_backend.org.feature_set != "ALL":
+            raise GraftError("OrganizationNotInAllFeaturesModeException",
+                             "The request failed because your organization does not have all features enabled.")
+        return ActionResult({"OrganizationId": org_backend.org.id,
+                             "EnabledFeatures": list(rs.OVERRIDES.org_features.get(management, []))})
+
+    # ---- the root user's own credentials, for root callers and IAMAuditRootUserCredentials sessions -----------
+
+    def _root_caller(self: Any) -> bool:
+        return not self._get_param("UserName") and rs.is_root_caller(self.current_account, self.get_access_key())
+
+    def list_mfa_devices(self: Any) -> Any:
+        if not _root_caller(self):
+            return _original(IamResponse, "list_mfa_devices")(self)
+        devices = rs.posture(self.current_account).mfa_serials(self.current_account)
+        return ActionResult({"MFADevices": devices, "IsTruncated": False})
+
+    def list_access_keys(self: Any) -> Any:
+        if not _root_caller(self):
+            return _original(IamResponse, "list_access_keys")(self)
+        keys = [{"AccessKeyId": k.access_key_id, "Status": "Active" if k.active else "Inactive",
+                 "CreateDate": k.created} for k in rs.posture(self.current_account).access_keys]
+        return ActionResult({"AccessKeyMetadata": keys, "IsTruncated": False})
+
+    def list_signing_certificates(self: Any) -> Any:
+        if not _root_caller(self):
+            return _original(IamResponse, "list_signing_certificates")(self)
+        root = rs.posture(self.current_account)
+        certs = [{"CertificateId": f"ROOTCERT{i:032d}", "CertificateBody": "-----BEGIN CERTIFICATE-----",
+                  "Status": "Active", "UploadDate": root.created + timedelta(days=60)}
+                 for i in range(root.signing_certificates)]
+        return ActionResult({"Certificates": certs, "IsTruncated": False})
+
+    @answers
+    def get_login_profile(self: Any) -> Any:
+        if not _root_caller(self):
+            return _original(IamResponse, "get_login_profile")(self)
+        root = rs.posture(self.current_account)
+        if not root.password:
+            raise GraftError("NoSuchEntity", "Login Profile for User root cannot be found.", status=404)
+        return ActionResult({"LoginProfile": {"CreateDate": root.created,
+                                              "PasswordResetRequired": False}})
+
+    _graft(IamResponse, "get_account_summary", get_account_summary)
+    _graft(IamResponse, "generate_credential_report", generate_credential_report)
+    _graft(IamResponse, "get_credential_report", get_credential_report)
+    _graft(IamResponse, "list_organizations_features", list_organizations_features)
+    _graft(IamResponse, "list_mfa_devices", list_mfa_devices)
+    _graft(IamResponse, "list_access_keys", list_access_keys)
+    _graft(IamResponse, "list_signing_certificates", list_signing_certificates)
+    _graft(IamResponse, "get_login_profile", get_login_profile)
+
+
+# ============================================================================================ STS
+
+
+def _install_sts() -> None:
+    from moto.sts.models import STSBackend
+    from moto.sts.responses import TokenResponse
+
+    def get_caller_identity(self: Any, access_key_id: str, region: str) -> tuple[str, str, str]:
+        session = rs.root_session(access_key_id)
+        if session is not None:
+            account = session.account_id
+            return account, f"arn:aws:iam::{account}:root", account
+        if rs.is_root_caller(self.account_id, access_key_id):
+            return self.account_id, f"arn:aws:iam::{self.account_id}:root", self.account_id
+        return _original(STSBackend, "get_caller_identity")(self, access_key_id, region)
+
+    @answers
+    def assume_role(self: Any) -> Any:
+        role_arn = self._get_param("RoleArn") or ""
+        match = ROLE_ARN.match(role_arn)
+        context = rs.org_of(match.group("account")) if match else None
+        if match and context and context[0] == "member":
+            # Members of an emulated organization: the role must exist and the account must be active.
+            target, name = match.group("account"), match.group("name")
+            entry = rs.org_account(context[1], target)
+            roles = rs.iam_backend(target).roles.values()
+            if entry is None or entry.status != "ACTIVE" or not any(r.name == name for r in roles):
+                raise GraftError("AccessDenied", f"User: {_caller_arn(self)} is not authorized to perform: "
+                                                 f"sts:AssumeRole on resource: {role_arn}", status=403)
+        return _original(TokenResponse, "assume_role")(self)
+
+    @answers
+    def assume_root(self: Any) -> ActionResult:
+        caller = self.current_account
+        target = str(self._get_param("TargetPrincipal") or "")
+        task = self._get_param("TaskPolicyArn") or {}
+        task_arn = task.get("arn", "") if isinstance(task, dict) else str(task)
+        duration = self._get_int_param("DurationSeconds", 900)
+        policy = ROOT_TASK_POLICY_ARN.match(task_arn)
+        if not policy or policy.group("name") not in ROOT_TASK_POLICIES:
+            raise GraftError("ValidationError", f"The TaskPolicyArn {task_arn!r} is not a root task policy.")
+        if not 0 < duration <= 900:
+            raise GraftError("ValidationError", "1 validation error detected: Value at 'durationSeconds' failed to "
+                                                "satisfy constraint: Member must have value less than or equal to 900")
+        if not re.fullmatch(r"\d{12}", target):
+            raise GraftError("ValidationError", f"The TargetPrincipal {target!r} is not an account ID.")
+
+        def denied(reason: str) -> GraftError:
+            return GraftError("AccessDenied", f"User: {_caller_arn(self)} is not authorized to perform: "
+                                              f"sts:AssumeRoot on resource: arn:aws:iam::{target}:root ({reason})",
+                              status=403)
+
+        if rs.is_root_caller(caller, self.get_access_key()):
+            raise denied("root user credentials cannot call AssumeRoot")
+        context = rs.org_of(caller)
+        if context is None or context[0] != "management":
+            raise denied("only the management account or a delegated administrator can call AssumeRoot")
+        if "RootSessions" not in rs.OVERRIDES.org_features.get(caller, []):
+            raise denied("the RootSessions feature is not enabled for the organization")
+        entry = rs.org_account(context[1], target)
+        if entry is None or target == caller or entry.status != "ACTIVE":
+            raise denied("the target is not an active member account of the organization")
+        key = rs.mint_root_session(target, policy.group("name"))
+        return ActionResult({"Credentials": {
+            "AccessKeyId": key.access_key_id,
+            "SecretAccessKey": key.secret_access_key,
+            "SessionToken": "FQoGZXIvYXdzE" + key.secret_access_key + "ROOTSESSION",
+            "Expiration": rs.utcnow() + timedelta(seconds=duration),
+        }})
+
+    _graft(STSBackend, "get_caller_identity", get_caller_identity)
+    _graft(TokenResponse, "assume_role", assume_role)
+    _graft(TokenResponse, "assume_root", assume_root)
+
+
+# ============================================================================================ Organizations
+
+
+def _install_organizations() -> None:
+    from moto.organizations.responses import OrganizationsResponse
+
+    def management_only(name: str) -> Callable[[Any], Any]:
+        @answers
+        def handler(self: Any) -> Any:
+            context = rs.org_of(self.current_account)
+            if context is not None and context[0] == "member":
+                # moto answers these from a member with an empty or the management's view; AWS refuses.
+                raise GraftError("AccessDeniedException", "You don't have permissions to access this resource.")
+            return _original(OrganizationsResponse, name)(self)
+
+        handler.__name__ = name
+        return handler
+
+    for name in ORG_MANAGEMENT_ONLY:
+        _graft(OrganizationsResponse, name, management_only(name))
+
+
+# ============================================================================================ Account
+
+
+def _install_account() -> None:
+    from moto.account import urls as account_urls
+    from moto.account.responses import AccountResponse
+
+    for path in ("{0}/getPrimaryEmail$", "{0}/getContactInformation$"):
+        account_urls.url_paths.setdefault(path, AccountResponse.dispatch)
+
+    def _denied(self: Any, action: str, target: str) -> GraftError:
+        return GraftError("AccessDeniedException", f"User: {_caller_arn(self)} is not authorized to perform: "
+                                                   f"account:{action} on resource: {target}", status=403)
+
+    @answers
+    def get_primary_email(self: Any) -> ActionResult:
+        caller, target = self.current_account, str(self._get_param("AccountId") or "")
+        context = rs.org_of(caller)
+        entry = rs.org_account(context[1], target) if context and context[0] == "management" else None
+        # Only the management account may read a *member's* primary e-mail; never its own, never a stranger's.
+        if entry is None or target == caller:
+            raise _denied(self, "GetPrimaryEmail", f"arn:aws:account::{caller}:account")
+        return ActionResult({"PrimaryEmail": entry.email})
+
+    @answers
+    def get_contact_information(self: Any) -> ActionResult:
+        caller = self.current_account
+        target = str(self._get_param("AccountId") or caller)
+        if target != caller:
+            context = rs.org_of(caller)
+            if not (context and context[0] == "management" and rs.org_account(context[1], target)):
+                raise _denied(self, "GetContactInformation", f"arn:aws:account::{caller}:account")
+        info = rs.OVERRIDES.contact_information.get(target) or rs.default_contact_information(target)
+        return ActionResult({"ContactInformation": info})
+
+    _graft(AccountResponse, "get_primary_email", get_primary_email)
+    _graft(AccountResponse, "get_contact_information", get_contact_information)
+
+
+# ============================================================================================ Logs / Events
+
+
+def _install_logs_and_events() -> None:
+    from moto.events.models import EventPattern
+    from moto.logs.responses import LogsResponse
+    from moto.events.responses import EventsHandler
+
+    @answers
+    def test_metric_filter(self: Any) -> ActionResult:
+        params = json.loads(self.body or "{}")
+        messages = params.get("logEventMessages") or []
+        if not 1 <= len(messages) <= 50:
+            raise GraftError("InvalidParameterException", "logEventMessages must hold 1 to 50 messages.")
+        try:
+            found = filter_pattern.test_messages(params.get("filterPattern", ""), messages)
+        except filter_pattern.FilterPatternError as error:
+            raise GraftError("InvalidParameterException", f"Invalid metric filter pattern: {error}") from None
+        return ActionResult({"matches": found})
+
+    @answers
+    def test_event_pattern(self: Any) -> ActionResult:
+        pattern = EventPattern.load(self._get_param("EventPattern"))  # InvalidEventPatternException if invalid
+        try:
+            event = json.loads(self._get_param("Event") or "")
+        except ValueError:
+            raise GraftError("ValidationException", "Parameter Event is not valid.") from None
+        required = ("id", "account", "source", "time", "region", "detail-type")
+        if not isinstance(event, dict) or any(f not in event for f in required):
+            raise GraftError("ValidationException", "Parameter Event is not valid.")
+        return ActionResult({"Result": bool(pattern.matches_event(event))})
+
+    _graft(LogsResponse, "test_metric_filter", test_metric_filter)
+    _graft(EventsHandler, "test_event_pattern", test_event_pattern)
+
+
+# ============================================================================================ CloudTrail
+
+
+DEFAULT_EVENT_SELECTORS = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
+                            "ExcludeManagementEventSources": []}]
+
+
+def _org_trails_seen_by(account_id: str, region: str) -> list[Any]:
+    """Organization trails of the management account, which AWS shows in every member account."""
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    context = rs.org_of(account_id)
+    if context is None or context[0] != "member":
+        return []
+    management = cloudtrail_backends.get(context[1].account_id)
+    trails = []
+    for backend in (management or {}).values():
+        trails += [t for t in backend.trails.values()
+                   if t.is_org_trail and (t.is_multi_region or t.region_name == region)]
+    return trails
+
+
+def _install_cloudtrail() -> None:
+    from moto.cloudtrail.exceptions import TrailNotFoundException
+    from moto.cloudtrail.models import CloudTrailBackend, Trail, cloudtrail_backends
+
+    def describe_trails(self: Any, include_shadow_trails: bool) -> list[Any]:
+        trails = list(_original(CloudTrailBackend, "describe_trails")(self, include_shadow_trails))
+        return trails + _org_trails_seen_by(self.account_id, self.region_name)
+
+    def get_trail(self: Any, name_or_arn: str) -> Any:
+        try:
+            return _original(CloudTrailBackend, "get_trail")(self, name_or_arn)
+        except TrailNotFoundException:
+            # AWS resolves a trail ARN from any region (multi-region trails) and org trails from members.
+            seen = list(_original(CloudTrailBackend, "describe_trails")(self, True))
+            seen += _org_trails_seen_by(self.account_id, self.region_name)
+            for trail in seen:
+                if trail.arn == name_or_arn:
+                    return trail
+            raise
+
+    def get_event_selectors(self: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if not self.event_selectors and not self.advanced_event_selectors:
+            return [dict(s) for s in DEFAULT_EVENT_SELECTORS], []  # what AWS gives a trail nobody configured
+        return self.event_selectors, self.advanced_event_selectors
+
+    def description(self: Any, include_region: bool = False) -> dict[str, Any]:
+        desc = _original(Trail, "description")(self, include_region)
+        desc["HasCustomEventSelectors"] = bool(self.event_selectors or self.advanced_event_selectors)
+        for key in ("CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId"):
+            if desc.get(key) is None:
+                desc.pop(key, None)  # AWS omits unset members instead of sending null
+        return desc
+
+    assert cloudtrail_backends is not None
+    _graft(CloudTrailBackend, "describe_trails", describe_trails)
+    _graft(CloudTrailBackend, "get_trail", get_trail)
+    _graft(Trail, "get_event_selectors", get_event_selectors)
+    _graft(Trail, "description", description)
+
+
+# ============================================================================================ entry point
+
+_INSTALLED = False
+
+
+def install() -> None:
+    """Install every graft once per process (moto's classes are process-global)."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    _install_iam()
+    _install_sts()
+    _install_organizations()
+    _install_account()
+    _install_logs_and_events()
+    _install_cloudtrail()
+    _INSTALLED = True

@@ -1,0 +1,93 @@
+"""Execute notebooks once per change, against the emulated account, in a real Jupyter kernel.
+
+An executed copy is cached under build/executed/, keyed on the notebook's bytes, the scenario file,
+the parameters and the rootaudit sources: change any of them and the notebook runs again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import EXECUTED, NOTEBOOKS, ROOT
+
+_lock = threading.Lock()
+_emulator = None
+
+
+def _source_digest() -> str:
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "rootaudit").rglob("*")):
+        if path.suffix in (".py", ".yaml", ".json") and "handbook" not in path.parts:
+            h.update(path.relative_to(ROOT).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def inject_parameters(nb, params: dict[str, Any]):
+    """Insert papermill-style `injected-parameters` cell after the cell tagged `parameters`."""
+    cell = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in params.items()))
+    cell.metadata["tags"] = ["injected-parameters"]
+    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
+    nb.cells.insert(index + 1, cell)
+    return nb
+
+
+def execute(path: Path, env: dict[str, str], params: dict[str, Any] | None = None, timeout: int = 120):
+    """Run a notebook in a fresh kernel with this environment; raises CellExecutionError on a failing cell."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    if params:
+        inject_parameters(nb, params)
+    kernel_env = {**os.environ, **env, "AWS_EC2_METADATA_DISABLED": "true", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env=kernel_env)
+    return nb
+
+
+def emulator():
+    """One emulated account for the whole build process."""
+    global _emulator
+    if _emulator is None:
+        from ..emulator import Emulator
+
+        _emulator = Emulator()
+        _emulator.start()
+    return _emulator
+
+
+def cache_key(path: Path, scenario: str, params: dict[str, Any]) -> str:
+    from ..emulator import scenario_path
+
+    h = hashlib.sha256(path.read_bytes())
+    h.update(scenario_path(scenario).read_bytes())
+    h.update(repr(sorted(params.items())).encode())
+    h.update(_source_digest().encode())
+    return h.hexdigest()[:16]
+
+
+def executed(name: str, scenario: str = "demo", params: dict[str, Any] | None = None) -> Path:
+    """Path of the executed copy of notebooks/<name>.ipynb, running it first if the cache is stale."""
+    path = NOTEBOOKS / f"{name}.ipynb"
+    params = {"scenario": scenario, "docs_links": "relative", **(params or {})}
+    out = EXECUTED / f"{name}.{cache_key(path, scenario, params)}.ipynb"
+    if out.exists():
+        return out
+    with _lock:  # one scenario loaded at a time in the shared emulator
+        if out.exists():
+            return out
+        account = emulator().load(scenario)
+        nb = execute(path, account.env(), params)
+        EXECUTED.mkdir(parents=True, exist_ok=True)
+        for stale in EXECUTED.glob(f"{name}.*.ipynb"):
+            stale.unlink()
+        tmp = out.with_suffix(".tmp")
+        nbformat.write(nb, tmp)
+        tmp.replace(out)  # atomic, so parallel test workers never read half a file
+    return out

@@ -1,0 +1,62 @@
+"""The permalink manifest: every public page URL and every stable anchor (explicit heading ids, check ids).
+
+`make permalinks` adds what is new to permalinks.yml; nothing is ever removed automatically, because a
+URL that was published must keep working (move a page with a redirect in mkdocs.yml instead).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import yaml
+
+from . import ROOT
+from .ticket import page_url
+
+EXPLICIT_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)[^}]*\}")
+
+
+def current() -> dict[str, list[str]]:
+    """Pages (site-relative URLs) and their stable anchors, from the docs sources and the catalogue."""
+    from rootaudit.checks import CATALOGUE
+
+    docs = ROOT / "docs"
+    out: dict[str, list[str]] = {}
+    for md in sorted(docs.rglob("*.md")):
+        rel = md.relative_to(docs).as_posix()
+        url = page_url("", rel).lstrip("/")
+        out[url] = sorted(set(EXPLICIT_ID.findall(md.read_text(encoding="utf-8"))))
+    out["reference/checks/"] = sorted(set(out.get("reference/checks/", [])) | {c.id for c in CATALOGUE})
+    return out
+
+
+def redirected() -> list[str]:
+    """Old URLs kept alive by mkdocs-redirects."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    block = text.split("redirect_maps:", 1)[1].split("\n\n", 1)[0]
+    return [page_url("", line.split(":")[0].strip()).lstrip("/") for line in block.splitlines() if ":" in line]
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {"pages": {}, "redirects": []}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", type=Path, required=True)
+    args = parser.parse_args()
+    manifest = load(args.write)
+    pages = manifest.setdefault("pages", {})
+    for url, anchors in current().items():
+        pages[url] = sorted(set(pages.get(url) or []) | set(anchors))
+    manifest["redirects"] = sorted(set(manifest.get("redirects") or []) | set(redirected()))
+    header = ("# Every public URL and anchor of the handbook. Tests fail if one disappears from the built site.\n"
+              "# Add with `make permalinks`; never remove: move a page with a redirect in mkdocs.yml instead.\n")
+    args.write.write_text(header + yaml.safe_dump(manifest, sort_keys=True, width=120), encoding="utf-8")
+    print(f"{args.write}: {len(pages)} pages, {sum(len(a) for a in pages.values())} anchors, "
+          f"{len(manifest['redirects'])} redirects")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""What the notebooks call: connect to an account (or the embedded emulated one), collect evidence in
+visible steps, and show verdicts. It drives the same collector and evaluators as the CLI.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import config as config_mod
+from .checks import BY_ID, Check, select
+from .engine import DEFAULT_HANDBOOK_URL, DEFAULT_REGION, Report, _finding, evaluate_check
+from .evidence.collector import Collector, Context, SourceFailed
+from .findings import Status, Verdict
+from .report.table import root_banner
+
+try:  # rich output inside Jupyter; plain text elsewhere
+    from IPython.display import HTML, SVG, Markdown, display
+except ImportError:  # pragma: no cover - the CLI does not need IPython
+    HTML = SVG = Markdown = None
+
+    def display(obj):  # type: ignore[no-redef]
+        print(obj)
+
+STATUS_ICON = {"PASS": "✅", "FAIL": "❌", "ERROR": "⚠️", "NOT_APPLICABLE": "➖", "MANUAL": "📝"}
+_emulators: dict = {}  # one embedded emulator per kernel
+
+
+def _has_credentials(session) -> bool:
+    try:
+        return session.get_credentials() is not None
+    except Exception:  # an expired SSO token etc.: the scan will report it as a verdict
+        return True
+
+
+def _embedded_session(scenario: str):
+    """Start the emulated account in this kernel and point the standard AWS variables at it."""
+    from .emulator import Emulator
+
+    emu = _emulators.get("emulator")
+    if emu is None:
+        emu = _emulators["emulator"] = Emulator()
+        emu.start()
+    account = emu.load(scenario)
+    os.environ.update(account.env())  # the only way the product reaches the emulator: AWS_ENDPOINT_URL
+    return account.session(), f"emulated account, scenario '{scenario}'"
+
+
+@dataclass
+class Audit:
+    session: Any
+    config: config_mod.AuditConfig
+    region: str
+    label: str
+    links: str = "absolute"  # "relative" inside the handbook, so the strict build checks every link
+    ctx: Context = field(init=False)
+    collector: Collector = field(init=False)
+
+    def __post_init__(self):
+        self.ctx = Context(session=self.session, config=self.config, region=self.region)
+        self.collector = Collector(self.ctx)
+
+    @property
+    def endpoint(self) -> str:
+        return self.ctx.client("sts").meta.endpoint_url
+
+    def introduce(self) -> dict:
+        """The first output of every notebook: which account, through which endpoint."""
+        try:
+            caller = self.collector.get("caller")
+        except SourceFailed as failed:
+            print(f"Could not identify the account at {self.endpoint}: {failed.error.message}")
+            return {}
+        print(f"Account {caller['account']} via {self.endpoint} ({self.label})\nCaller: {caller['arn']}")
+        banner = root_banner(caller["arn"])
+        if banner:
+            print(banner)
+        return caller
+
+    def collect(self, source: str, show: bool = True) -> Any:
+        """Fetch one source of evidence (its boto3 calls are listed as they are made) and show it."""
+        before = len(self.ctx.log)
+        try:
+            value = self.collector.get(source)
+        except SourceFailed as failed:
+            print(f"{source}: ERROR: {failed.error.message}")
+            return None
+        made = self.ctx.log[before:]
+        if show:
+            print("\n".join(made) if made else "(no new API call: already collected)")
+            _show_json(value)
+        return value
+
+    def verdicts(self, topic: str | None = None, checks: list[str] | None = None, show: bool = True) -> Report:
+        """Evaluate checks over the evidence collected so far (collecting whatever is still missing)."""
+        from datetime import datetime, timezone
+
+        now = datetime.now(timezone.utc)
+        account = (self.collector.values.get("caller") or {}).get("account")
+        report = Report(account_id=account, generated_at=now, findings=[], endpoint=self.endpoint,
+                        calls=self.ctx.calls)
+        for check in select(checks, topic):
+            try:
+                evidence = {s: self.collector.get(s) for s in check.sources}
+                evidence["now"] = now
+                verdict = evaluate_check(check, evidence, self.config)
+            except SourceFailed as failed:
+                verdict = Verdict(Status.ERROR, failed.error.message, {"failed_action": failed.error.action})
+            report.findings.append(_finding(check, verdict, self.config.org.get("handbook_url") or DEFAULT_HANDBOOK_URL,
+                                            account))
+        if show:
+            display_table(report, self.links)
+        return report
+
+
+def connect(profile: str | None = None, region: str | None = None, scenario: str = "demo",
+            config_file: str | None = None, links: str = "absolute") -> Audit:
+    """A real account when a profile or credentials are available, else the embedded emulated account."""
+    import boto3
+
+    cfg = config_mod.load(config_file)
+    session = boto3.Session(profile_name=profile, region_name=region)
+    if profile or _has_credentials(session):
+        label = f"profile {profile}" if profile else "credentials from the environment"
+        if os.environ.get("AWS_ENDPOINT_URL"):
+            label += f", AWS_ENDPOINT_URL={os.environ['AWS_ENDPOINT_URL']}"
+    else:
+        session, label = _embedded_session(scenario)
+    audit = Audit(session=session, config=cfg, region=region or session.region_name or DEFAULT_REGION,
+                  label=label, links=links)
+    audit.introduce()
+    return audit
+
+
+def check_link(check: Check, links: str, base: str = DEFAULT_HANDBOOK_URL) -> str:
+    if links == "relative":  # notebook pages live at docs/notebooks/<name>.md
+        return f"../reference/checks.md#{check.id}"
+    return check.docs_url(base)
+
+
+def markdown_table(report: Report, links: str = "absolute") -> str:
+    rows = ["| Status | Check | Severity | Reason |", "|---|---|---|---|"]
+    for f in report.findings:
+        reason = f.reason.replace("|", "\\|")
+        link = check_link(BY_ID[f.check_id], links)
+        rows.append(f"| {STATUS_ICON[f.status.value]} {f.status.value} | [{f.check_id}]({link}) | {f.severity} | "
+                    f"{reason} |")
+    return "\n".join(rows)
+
+
+def display_table(report: Report, links: str = "absolute") -> None:
+    text = markdown_table(report, links)
+    display(Markdown(text) if Markdown else text)
+
+
+def _show_json(value: Any) -> None:
+    text = json.dumps(value, indent=2, default=str)
+    display(Markdown(f"```json\n{text}\n```") if Markdown else text)
+
+
+def summary_counts(report: Report) -> dict[str, dict[str, int]]:
+    """Counts of each status per topic, for the full-audit summary."""
+    out: dict[str, dict[str, int]] = {}
+    for f in report.findings:
+        topic = BY_ID[f.check_id].topic
+        out.setdefault(topic, {s.value: 0 for s in Status})[f.status.value] += 1
+    return out
+
+
+COLORS = {"PASS": "#2e7d32", "FAIL": "#c62828", "ERROR": "#ef6c00", "NOT_APPLICABLE": "#757575", "MANUAL": "#1565c0"}
+
+
+def status_chart(report: Report) -> str:
+    """A small horizontal bar chart of the statuses, as SVG (no plotting library needed)."""
+    counts = report.counts()
+    bars = [(s, n) for s, n in counts.items() if n]
+    top = max([n for _, n in bars] + [1])
+    height = 28 * len(bars) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" role="img" '
+             f'aria-label="Findings by status">']
+    for i, (status, n) in enumerate(bars):
+        y = 5 + i * 28
+        width = int(340 * n / top)
+        parts.append(f'<text x="0" y="{y + 16}" font-family="sans-serif" font-size="13" fill="currentColor">'
+                     f'{status}</text>')
+        parts.append(f'<rect x="130" y="{y}" width="{width}" height="20" fill="{COLORS[status]}"><title>{status}: '
+                     f'{n}</title></rect>')
+        parts.append(f'<text x="{136 + width}" y="{y + 16}" font-family="sans-serif" font-size="13" '
+                     f'fill="currentColor">{n}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def show_chart(report: Report) -> None:
+    svg = status_chart(report)
+    display(SVG(svg) if SVG else svg)

@@ -1,0 +1,41 @@
+"""Shared fixtures: a real moto server on 127.0.0.1 per test worker, and an environment with no real credentials."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Before anything imports boto3: never probe the instance metadata address, never read a developer's AWS config.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL", "AWS_SECURITY_TOKEN"):
+    os.environ.pop(var, None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+
+SCENARIOS = ["demo", "hardened", "neglected", "member-no-root-credentials", "standalone"]
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    from rootaudit.emulator import Emulator
+
+    emu = Emulator()
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def load(emulator, monkeypatch):
+    """load(scenario) -> EmulatedAccount, with the standard AWS variables pointing at it for this test."""
+
+    def _load(scenario: str):
+        account = emulator.load(scenario)
+        for key, value in account.env().items():
+            monkeypatch.setenv(key, value)
+        return account
+
+    yield _load
+    emulator.reset()

@@ -1,0 +1,88 @@
+"""Evidence as the collector produces it, for pure evaluator tests."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+ACCOUNT = "123456789012"
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
+
+
+def summary(mfa=1, password=1, keys=0, certs=0):
+    return {"AccountMFAEnabled": mfa, "AccountPasswordPresent": password, "AccountAccessKeysPresent": keys,
+            "AccountSigningCertificatesPresent": certs, "via": "account credentials"}
+
+
+def caller(arn="arn:aws:sts::123456789012:assumed-role/Audit/alice", account=ACCOUNT, partition="aws"):
+    return {"account": account, "arn": arn, "user_id": "AROAEXAMPLE:alice", "partition": partition}
+
+
+def days_ago(n):
+    return (NOW - timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def report(password="no_information", key1="N/A", key2="N/A", generated="2026-11-01T11:00:00+00:00"):
+    return {"generated_time": generated, "root": {
+        "user": "<root_account>", "arn": ROOT_ARN, "password_enabled": "true", "password_last_used": password,
+        "access_key_1_last_used_date": key1, "access_key_2_last_used_date": key2}}
+
+
+def trail(name="main", multi=True, logging=True, read=True, write=True, log_group=None, org=False, error=None):
+    t = {"name": name, "arn": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}", "home_region": "us-east-1",
+         "multi_region": multi, "organization_trail": org, "log_group_arn": log_group}
+    if multi:
+        if error:
+            t["error"] = error
+        else:
+            t["is_logging"] = logging
+            t["management_events"] = {"read": read, "write": write}
+    return t
+
+
+LOG_GROUP = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail:*"
+TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:root-alerts"
+
+
+def monitoring(matches_root=True, matches_non_root=False, alarm=True, confirmed=1, pending=0, cross_account=False):
+    group = {"arn": LOG_GROUP, "name": "cloudtrail", "region": "us-east-1",
+             "account": "999999999999" if cross_account else ACCOUNT}
+    if cross_account:
+        group["cross_account"] = True
+        return {"log_groups": [group], "filters": [], "alarms": [], "topics": {}}
+    filters = [{"log_group": "cloudtrail", "region": "us-east-1", "name": "root-usage", "pattern": "{...}",
+                "metrics": [{"name": "RootUsage", "namespace": "CISBenchmark"}],
+                "matched": ["root API call"] if matches_root else [],
+                "matches_root": matches_root, "matches_non_root": matches_non_root}]
+    alarms = [{"name": "root-usage", "region": "us-east-1", "metric": "RootUsage", "namespace": "CISBenchmark",
+               "actions_enabled": True, "actions": [TOPIC]}] if alarm else []
+    return {"log_groups": [group], "filters": filters, "alarms": alarms,
+            "topics": {TOPIC: {"confirmed": confirmed, "pending": pending}} if alarm else {}}
+
+
+def rule(name="root-signin", state="ENABLED", targets=1, matches=("AWS Console Sign In via CloudTrail",)):
+    return {"name": name, "state": state, "matches": list(matches), "targets": targets}
+
+
+def eventbridge(**regions):
+    base = {r: {"rules": [rule()]} for r in ("us-east-1", "us-east-2", "us-west-2")}
+    base.update({k.replace("_", "-"): v for k, v in regions.items()})
+    return base
+
+
+def org(master=ACCOUNT, email="aws-root@example.com"):
+    return {"id": "o-example", "master_account_id": master, "master_account_email": email, "feature_set": "ALL"}
+
+
+def scp(content, name="deny-root", target="ou-abcd-11111111"):
+    import json
+
+    return {"status": "ok", "policies": [{"id": "p-1", "name": name, "target": target,
+                                          "content": content if isinstance(content, str) else json.dumps(content)}]}
+
+
+DENY_ROOT = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "DenyRoot", "Effect": "Deny", "Action": "*", "Resource": "*",
+    "Condition": {"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}, "Null": {"aws:AssumedRoot": "true"}}}]}
+DENY_ROOT_NO_EXCEPTION = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Deny", "Action": "*", "Resource": "*",
+    "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}}]}

@@ -1,0 +1,160 @@
+"""Every evaluator, in every status it can produce, as a pure function of evidence."""
+from __future__ import annotations
+
+import pytest
+
+from rootaudit.checks import BY_ID, CATALOGUE
+from rootaudit.config import AuditConfig
+from rootaudit.engine import evaluate_check
+from rootaudit.findings import Status
+
+from evidence_builders import (
+    DENY_ROOT, DENY_ROOT_NO_EXCEPTION, LOG_GROUP, NOW, ROOT_ARN, caller, days_ago, eventbridge, monitoring, org,
+    report, rule, scp, summary, trail,
+)
+
+CFG = AuditConfig(root_email_pattern=r"^aws-root(\+[a-z0-9-]+)?@example\.com$")
+P, F, E, NA, M = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE, Status.MANUAL
+GOOD_TRAIL = [trail(log_group=LOG_GROUP)]
+
+CASES = [
+    # check id, evidence, expected status, a phrase the reason must contain
+    ("caller-not-root", {"caller": caller()}, P, "not as root"),
+    ("caller-not-root", {"caller": caller(arn=ROOT_ARN)}, F, "ROOT CREDENTIALS"),
+    ("caller-not-root", {"caller": {}}, E, "no caller ARN"),
+
+    ("root-mfa-enabled", {"account_summary": summary(mfa=1)}, P, "MFA enabled"),
+    ("root-mfa-enabled", {"account_summary": summary(mfa=0, password=1)}, F, "password"),
+    ("root-mfa-enabled", {"account_summary": summary(mfa=0, password=0, keys=1)}, F, "access keys"),
+    ("root-mfa-enabled", {"account_summary": summary(mfa=0, password=0, keys=0, certs=0)}, NA, "no password"),
+    ("root-mfa-enabled", {"account_summary": {}}, E, "AccountMFAEnabled"),
+
+    ("root-no-access-keys", {"account_summary": summary(keys=0)}, P, "no access keys"),
+    ("root-no-access-keys", {"account_summary": summary(keys=1)}, F, "deactivated key still counts"),
+    ("root-no-access-keys", {"account_summary": None}, E, "AccountAccessKeysPresent"),
+
+    ("root-no-signing-certificates", {"account_summary": summary(certs=0)}, P, "no signing"),
+    ("root-no-signing-certificates", {"account_summary": summary(certs=1)}, F, "signing certificate"),
+    ("root-no-signing-certificates", {"account_summary": {"AccountSigningCertificatesPresent": "1"}}, E, "did not"),
+
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": []}, P, "no virtual"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": [
+        {"serial": "arn:aws:iam::123456789012:mfa/root-ops", "user_arn": "arn:aws:iam::123456789012:user/root-ops"}]},
+     P, "no virtual"),  # an IAM user named like root is not root
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": [
+        {"serial": "arn:aws:iam::123456789012:mfa/root-account-mfa-device", "user_arn": ROOT_ARN}]},
+     F, "hardware or FIDO device"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(partition="aws-us-gov"),
+                           "virtual_mfa": [{"serial": "x", "user_arn": ROOT_ARN}]}, P, "no virtual"),  # other partition
+    ("root-hardware-mfa", {"account_summary": summary(mfa=0), "caller": caller(), "virtual_mfa": []}, F, "no MFA at all"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=0, password=0), "caller": caller(), "virtual_mfa": []},
+     NA, "no password"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": None}, E, "device list"),
+
+    ("root-not-recently-used", {"credential_report": report(password=days_ago(200))}, P, "200 days ago"),
+    ("root-not-recently-used", {"credential_report": report()}, P, "never been used"),
+    ("root-not-recently-used", {"credential_report": report(password="not_supported", key1="N/A", key2="no_information")},
+     P, "never"),
+    # the latest of the three counts, not the first present (Prowler's mistake)
+    ("root-not-recently-used", {"credential_report": report(password=days_ago(200), key2=days_ago(3))}, F,
+     "access_key_2_last_used_date"),
+    ("root-not-recently-used", {"credential_report": report(key1=days_ago(12))}, F, "12 days ago"),
+    ("root-not-recently-used", {"credential_report": report(password="yesterday")}, E, "not a date"),
+    ("root-not-recently-used", {"credential_report": {"generated_time": "x", "root": None}}, E, "<root_account>"),
+
+    ("cloudtrail-multi-region", {"trails": [trail()]}, P, "multi-region trail"),
+    ("cloudtrail-multi-region", {"trails": [trail(org=True)]}, P, "organization trail"),
+    ("cloudtrail-multi-region", {"trails": []}, F, "no CloudTrail trail"),
+    ("cloudtrail-multi-region", {"trails": [trail(multi=False)]}, F, "single-region"),
+    ("cloudtrail-multi-region", {"trails": [trail(logging=False)]}, F, "not logging"),
+    ("cloudtrail-multi-region", {"trails": [trail(read=False)]}, F, "only write"),
+    ("cloudtrail-multi-region", {"trails": [trail(error="AccessDenied")]}, E, "could not be read"),
+
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring()}, P, "confirmed subscription"),
+    ("root-usage-alarm", {"trails": [trail()], "root_usage_monitoring": monitoring()}, F, "CloudWatch Logs"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring(matches_root=False)}, F,
+     "matches root use"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring(matches_non_root=True)}, F,
+     "only root use"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring(alarm=False)}, F, "no alarm"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring(confirmed=0, pending=1)}, F,
+     "1 pending"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring(cross_account=True)}, M,
+     "another account"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": None}, E, "could not be read"),
+
+    ("root-activity-alert", {"eventbridge": eventbridge()}, P, "every sign-in region"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_west_2={"rules": [rule(matches=(
+        "AWS Console Signin via CloudTrail",))]})}, P, "AWS Console Signin via CloudTrail"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_2={"rules": []}, us_west_2={"rules": []})}, F,
+     "us-east-2, us-west-2"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [rule(state="DISABLED")]})}, F, "DISABLED"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [rule(targets=0)]})}, F, "no target"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_2={"error": "access denied to events:ListRules"})}, E,
+     "events:ListRules"),
+
+    ("security-contact-registered", {"security_contact": {"set": True, "name": "SecOps", "email": "s@example.com"}},
+     P, "SecOps"),
+    ("security-contact-registered", {"security_contact": {"set": False}}, F, "no SECURITY"),
+    ("security-contact-registered", {"security_contact": []}, E, "nothing usable"),
+
+    ("root-email-distribution-list", {"root_email": {"email": "aws-root+prod@example.com", "role": "member"}}, P,
+     "matches"),
+    ("root-email-distribution-list", {"root_email": {"email": "jane.doe@example.com", "role": "management"}}, F,
+     "does not match"),
+    ("root-email-distribution-list", {"root_email": {"email": None, "role": "standalone"}}, M, "Account page"),
+    ("root-email-distribution-list", {"root_email": {"email": None, "role": "member"}}, M, "--org"),
+    ("root-email-distribution-list", {"root_email": "x"}, E, "could not be determined"),
+
+    ("org-central-root-access", {"org_features": {"status": "ok", "enabled": [
+        "RootCredentialsManagement", "RootSessions"]}}, P, "both enabled"),
+    ("org-central-root-access", {"org_features": {"status": "ok", "enabled": ["RootCredentialsManagement"]}}, F,
+     "missing RootSessions"),
+    ("org-central-root-access", {"org_features": {"status": "service-access-not-enabled"}}, F, "trusted access"),
+    ("org-central-root-access", {"org_features": {"status": "no-organization"}}, NA, "not in an"),
+    ("org-central-root-access", {"org_features": {"status": "not-management"}}, NA, "management or IAM delegated"),
+    ("org-central-root-access", {"org_features": {"status": "ok"}}, E, "nothing usable"),
+
+    ("org-scp-denies-root", {"scps": scp(DENY_ROOT)}, P, "aws:AssumedRoot exception"),
+    ("org-scp-denies-root", {"scps": scp(DENY_ROOT_NO_EXCEPTION)}, P, "WARNING"),
+    ("org-scp-denies-root", {"scps": {"status": "ok", "policies": []}}, F, "no SCP"),
+    ("org-scp-denies-root", {"scps": scp("not json")}, F, "could not be parsed"),
+    ("org-scp-denies-root", {"scps": {"status": "management"}}, NA, "management account"),
+    ("org-scp-denies-root", {"scps": {"status": "no-organization"}}, NA, "not in an"),
+    ("org-scp-denies-root", {"scps": {"status": "not-readable"}}, M, "--org"),
+    ("org-scp-denies-root", {"scps": {"status": "ok"}}, E, "could not be read"),
+]
+
+
+@pytest.mark.parametrize("check_id,evidence,expected,phrase", CASES,
+                         ids=[f"{c[0]}-{c[2].value}-{i}" for i, c in enumerate(CASES)])
+def test_evaluator(check_id, evidence, expected, phrase):
+    verdict = evaluate_check(BY_ID[check_id], dict(evidence, now=NOW), CFG)
+    assert verdict.status is expected, verdict.reason
+    assert phrase in verdict.reason
+
+
+def test_every_declared_status_has_a_case():
+    covered = {(c[0], c[2]) for c in CASES}
+    missing = [(c.id, s.value) for c in CATALOGUE for s in c.statuses if (c.id, s) not in covered]
+    assert not missing, f"statuses without a test case: {missing}"
+
+
+def test_recent_use_window_is_configurable():
+    check = BY_ID["root-not-recently-used"]
+    evidence = {"credential_report": report(password=days_ago(30)), "now": NOW}
+    assert evaluate_check(check, evidence, AuditConfig(recent_use_days=90)).status is F
+    assert evaluate_check(check, evidence, AuditConfig(recent_use_days=7)).status is P
+
+
+def test_email_without_pattern_is_manual():
+    verdict = evaluate_check(BY_ID["root-email-distribution-list"],
+                             {"root_email": {"email": "a@example.com", "role": "management"}}, AuditConfig())
+    assert verdict.status is M and "root_email_pattern" in verdict.reason
+
+
+def test_alert_regions_are_configurable():
+    check = BY_ID["root-activity-alert"]
+    only_east = {"eventbridge": {"us-east-1": {"rules": [rule()]}}}
+    assert evaluate_check(check, only_east, AuditConfig(signin_regions=("us-east-1",))).status is P
+    assert evaluate_check(check, only_east, AuditConfig()).status is E  # the other regions were not collected

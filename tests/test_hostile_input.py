@@ -1,0 +1,68 @@
+"""Hostile input: arbitrary evidence shapes and arbitrary YAML give a verdict or a clear error, never a crash."""
+from __future__ import annotations
+
+import string
+
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from rootaudit import config as config_mod
+from rootaudit.checks import CATALOGUE
+from rootaudit.config import AuditConfig, ConfigError
+from rootaudit.engine import evaluate_check
+from rootaudit.findings import Status, Verdict
+
+from evidence_builders import NOW
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    max_leaves=20,
+)
+# Keys the evaluators actually read, so the fuzzing reaches past the first isinstance check.
+KNOWN_KEYS = ["status", "enabled", "set", "email", "role", "root", "generated_time", "rules", "error", "policies",
+              "content", "arn", "account", "partition", "multi_region", "is_logging", "management_events", "read",
+              "write", "log_group_arn", "log_groups", "filters", "alarms", "topics", "matches_root", "AccountMFAEnabled",
+              "AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent", "user_arn",
+              "password_last_used", "access_key_1_last_used_date", "us-east-1", "us-east-2", "us-west-2"]
+shaped = st.recursive(
+    json_values,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(KNOWN_KEYS), children,
+                                                                      max_size=6),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_evaluators_always_return_a_verdict(data):
+    for check in CATALOGUE:
+        evidence = {s: data.draw(shaped, label=s) for s in check.sources}
+        evidence["now"] = NOW
+        verdict = evaluate_check(check, evidence, AuditConfig(root_email_pattern=r".*@example\.com"))
+        assert isinstance(verdict, Verdict) and isinstance(verdict.status, Status)
+        assert verdict.reason.strip()
+
+
+yaml_docs = st.one_of(
+    st.text(alphabet=string.printable, max_size=80),
+    json_values.map(lambda v: yaml.safe_dump(v)),
+    st.fixed_dictionaries({}, optional={
+        "org": st.one_of(json_values, st.fixed_dictionaries({}, optional={"root_email_pattern": json_values})),
+        "audit": st.one_of(json_values, st.dictionaries(
+            st.sampled_from(["recent_use_days", "signin_regions", "credential_report_timeout_seconds",
+                             "org_role_name", "org_max_workers"]), json_values, max_size=5)),
+    }).map(lambda v: yaml.safe_dump(v)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(yaml_docs)
+def test_config_loader_gives_a_config_or_a_clear_error(text):
+    try:
+        cfg = config_mod.parse(text, "handbook.yml")
+    except ConfigError as exc:
+        message = str(exc)
+        assert message.startswith("handbook.yml") and "\n" not in message and "Traceback" not in message
+    else:
+        assert isinstance(cfg, AuditConfig) and cfg.signin_regions and cfg.recent_use_days >= 1
