@@ -7,9 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export AWS_EC2_METADATA_DISABLED := true
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup browser serve site test bench ticket strip lock permalinks clean
+.PHONY: setup browser serve site test bench ticket strip lock permalinks policy clean
 
 setup: $(STAMP)
 
@@ -36,7 +37,7 @@ site: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup browser
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
@@ -46,6 +47,9 @@ ticket: setup
 
 strip: setup
 	$(BIN)/python -m rootaudit.handbook.strip notebooks/*.ipynb
+
+policy: setup
+	$(BIN)/python -m rootaudit.policy docs/reference/rootaudit-policy.json
 
 permalinks: setup
 	$(BIN)/python -m rootaudit.handbook.permalinks --write permalinks.yml

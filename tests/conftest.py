@@ -39,3 +39,26 @@ def load(emulator, monkeypatch):
 
     yield _load
     emulator.reset()
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def mkdocs_build(site_dir, *extra, config="mkdocs.yml", check=True):
+    """The real `mkdocs build --strict`, as `make site` runs it (notebooks executed against the emulator)."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir), *extra]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"mkdocs build failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The handbook built once per test worker. Tests that use it are grouped on one worker (xdist_group 'site')."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    mkdocs_build(site)
+    return site

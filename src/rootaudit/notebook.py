@@ -72,7 +72,9 @@ class Audit:
         except SourceFailed as failed:
             print(f"Could not identify the account at {self.endpoint}: {failed.error.message}")
             return {}
-        print(f"Account {caller['account']} via {self.endpoint} ({self.label})\nCaller: {caller['arn']}")
+        host = self.endpoint.split("//", 1)[-1].split(":")[0].split("/")[0]
+        where = " (an EMULATED account on this machine, not AWS)" if host in ("127.0.0.1", "localhost", "::1") else ""
+        print(f"Account {caller['account']} via {self.endpoint}{where} ({self.label})\nCaller: {caller['arn']}")
         banner = root_banner(caller["arn"])
         if banner:
             print(banner)
@@ -195,3 +197,56 @@ def status_chart(report: Report) -> str:
 def show_chart(report: Report) -> None:
     svg = status_chart(report)
     display(SVG(svg) if SVG else svg)
+
+
+# --- organization audit -------------------------------------------------------------------------------
+
+SEVERITY_WEIGHT = {"critical": 8, "high": 4, "medium": 2, "low": 1}
+ABBREV = {"PASS": "✓", "FAIL": "✗", "ERROR": "!", "NOT_APPLICABLE": "–", "MANUAL": "?"}
+
+
+def account_score(report: Report) -> int:
+    """Higher is worse: failures weighted by severity, errors counted as unknown risk."""
+    return sum(SEVERITY_WEIGHT[f.severity] * (2 if f.status is Status.FAIL else 1)
+               for f in report.findings if f.status in (Status.FAIL, Status.ERROR))
+
+
+def worst_first(reports: list[Report]) -> list[Report]:
+    return sorted(reports, key=lambda r: (-account_score(r), r.account_id or ""))
+
+
+def heatmap_html(reports: list[Report]) -> str:
+    """Accounts (rows, worst first) by checks (columns), each cell coloured by status."""
+    if not reports:
+        return "<p>No accounts.</p>"
+    ids = [f.check_id for f in reports[0].findings]
+    head = "".join(f'<th title="{c}"><span class="nb-vertical">{c}</span></th>' for c in ids)
+    rows = []
+    for r in worst_first(reports):
+        cells = []
+        by_id = {f.check_id: f for f in r.findings}
+        for c in ids:
+            f = by_id.get(c)
+            status = f.status.value if f else "ERROR"
+            reason = (f.reason if f else "no finding").replace('"', "'")
+            reason = reason if len(reason) <= 90 else reason[:87] + "..."  # full reasons are in the tables below
+            cells.append(f'<td style="background:{COLORS[status]};color:#fff;text-align:center" '
+                         f'title="{c}: {status}: {reason}">{ABBREV[status]}</td>')
+        rows.append(f"<tr><th>{r.account_id}</th><td>{account_score(r)}</td>{''.join(cells)}</tr>")
+    legend = " ".join(f'<span style="background:{COLORS[s]};color:#fff;padding:0 .4em">{ABBREV[s]} {s}</span>'
+                      for s in COLORS)
+    return (f'<p>{legend}</p><table class="nb-heatmap"><thead><tr><th>Account</th><th>Score</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def org_progress(total_hint: str = "accounts"):
+    """A callback for scan_organization that shows progress in the notebook (plain text elsewhere)."""
+    state = {"done": 0}
+    handle = display(Markdown(f"Scanning {total_hint}…"), display_id=True) if Markdown else None
+
+    def on_account(report: Report) -> None:
+        state["done"] += 1
+        text = f"Scanned {state['done']} {total_hint} (last: {report.account_id})"
+        if handle is not None:
+            handle.update(Markdown(text))
+    return on_account

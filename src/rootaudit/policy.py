@@ -1,6 +1,9 @@
 """The least-privilege IAM policy, generated from the catalogue (and the org scan's needs)."""
 from __future__ import annotations
 
+import json
+import sys
+
 from .checks import CATALOGUE
 
 # What `rootaudit scan --org` adds on top of the checks, from the management account.
@@ -28,3 +31,12 @@ def least_privilege_policy() -> dict:
                        "Resource": "*", "Condition": {"StringEquals": {
                            "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}}})
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def policy_json() -> str:
+    return json.dumps(least_privilege_policy(), indent=2) + "\n"
+
+
+if __name__ == "__main__":  # make policy: regenerate the committed copy shown in the handbook
+    with open(sys.argv[1], "w", encoding="utf-8") as out:
+        out.write(policy_json())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import warnings
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -104,6 +105,7 @@ def _original(cls: type, name: str) -> Callable[..., Any]:
 
 
 def _install_iam() -> None:
+    from moto.iam.models import IAMBackend
     from moto.iam.responses import IamResponse
 
     def get_account_summary(self: Any) -> ActionResult:
@@ -195,6 +197,22 @@ def _install_iam() -> None:
         return ActionResult({"LoginProfile": {"CreateDate": root.created,
                                               "PasswordResetRequired": False}})
 
+    def list_virtual_mfa_devices(self: Any, assignment_status: str, marker: str | None,
+                                 max_items: int) -> tuple[list[Any], str | None]:
+        # moto's version returns a marker when the last page is exactly full (one extra, empty page) and does
+        # not sort; AWS only sets IsTruncated when more devices follow.
+        devices = sorted(self.virtual_mfa_devices.values(), key=lambda d: d.serial_number)
+        if assignment_status == "Assigned":
+            devices = [d for d in devices if d.enable_date]
+        elif assignment_status == "Unassigned":
+            devices = [d for d in devices if not d.enable_date]
+        start, size = int(marker or 0), int(max_items or 100)
+        if start > len(devices):
+            raise GraftError("ValidationError", "Invalid Marker.")
+        end = start + size
+        return devices[start:end], (str(end) if end < len(devices) else None)
+
+    _graft(IAMBackend, "list_virtual_mfa_devices", list_virtual_mfa_devices)
     _graft(IamResponse, "get_account_summary", get_account_summary)
     _graft(IamResponse, "generate_credential_report", generate_credential_report)
     _graft(IamResponse, "get_credential_report", get_credential_report)
@@ -377,6 +395,32 @@ def _install_logs_and_events() -> None:
     _graft(EventsHandler, "test_event_pattern", test_event_pattern)
 
 
+# ============================================================================================ CloudWatch
+
+
+def _install_cloudwatch() -> None:
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    @answers
+    def describe_alarms(self: Any) -> ActionResult:
+        # moto returns every alarm at once; AWS pages with MaxRecords (default 50) and NextToken.
+        result = _original(CloudWatchResponse, "describe_alarms")(self).result
+        items = [("MetricAlarms", a) for a in result["MetricAlarms"]]
+        items += [("CompositeAlarms", a) for a in result["CompositeAlarms"]]
+        token = self._get_param("NextToken")
+        if token is not None and not str(token).isdigit():
+            raise GraftError("InvalidNextToken", "The service returned an invalid next token.")
+        start, size = int(token or 0), int(self._get_param("MaxRecords") or 50)
+        page = items[start:start + size]
+        answer: dict[str, Any] = {kind: [a for k, a in page if k == kind]
+                                  for kind in ("MetricAlarms", "CompositeAlarms")}
+        if start + size < len(items):
+            answer["NextToken"] = str(start + size)
+        return ActionResult(answer)
+
+    _graft(CloudWatchResponse, "describe_alarms", describe_alarms)
+
+
 # ============================================================================================ CloudTrail
 
 
@@ -449,10 +493,13 @@ def install() -> None:
     global _INSTALLED
     if _INSTALLED:
         return
+    # AccessDenied and friends are real AWS codes that some models (STS, IAM) do not list; moto warns on each.
+    warnings.filterwarnings("ignore", message=r"Exception\(GraftError\)", category=UserWarning)
     _install_iam()
     _install_sts()
     _install_organizations()
     _install_account()
     _install_logs_and_events()
+    _install_cloudwatch()
     _install_cloudtrail()
     _INSTALLED = True

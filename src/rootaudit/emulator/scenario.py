@@ -111,20 +111,26 @@ def _merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
-def load_spec(source: str | Path | dict[str, Any], _seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Read (a name, a path or a dict), resolve ``extends`` and validate; returns the normalised scenario."""
+def _resolve(source: str | Path | dict[str, Any], seen: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """The raw scenario with ``extends`` merged in (validation runs once, on the result)."""
     if isinstance(source, dict):
         name, data = str(source.get("name", "<dict>")), copy.deepcopy(source)
     else:
         name, data = _read(source)
     parent = data.pop("extends", None)
-    if parent is not None:
-        if not isinstance(parent, str) or parent in _seen:
-            raise ScenarioError(f"scenario {name}: extends must name another scenario (no cycles), not {parent!r}")
-        base = load_spec(parent, _seen + (name,))
-        base.pop("name", None)
-        base.pop("description", None)
-        data = _merge(base, data)
+    if parent is None:
+        return name, data
+    if not isinstance(parent, str) or parent in seen or parent == name:
+        raise ScenarioError(f"scenario {name}: extends must name another scenario (no cycles), not {parent!r}")
+    _, base = _resolve(parent, seen + (name,))
+    base.pop("name", None)
+    base.pop("description", None)
+    return name, _merge(base, data)
+
+
+def load_spec(source: str | Path | dict[str, Any]) -> dict[str, Any]:
+    """Read (a name, a path or a dict), resolve ``extends`` and validate; returns the normalised scenario."""
+    name, data = _resolve(source, ())
     data.setdefault("name", name)
     return validate(data, name)
 

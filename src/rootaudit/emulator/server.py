@@ -169,7 +169,7 @@ class Emulator:
             service, region_name=region, endpoint_url=self.endpoint_url,
             aws_access_key_id=scenario.DUMMY_CREDENTIALS["AccessKeyId"],
             aws_secret_access_key=scenario.DUMMY_CREDENTIALS["SecretAccessKey"],
-            config=Config(retries={"max_attempts": 1}))
+            config=Config(retries={"total_max_attempts": 1}))
 
         def add_account_header(request: Any, **_: Any) -> None:
             request.headers["x-moto-account-id"] = account_id

@@ -4,7 +4,6 @@ Loaded by path (mkdocs.yml: macros.module_name), so it imports rootaudit absolut
 """
 from __future__ import annotations
 
-import json
 import os
 
 from rootaudit import config as config_mod
@@ -103,9 +102,3 @@ def define_env(env):
     env.variables["check_count"] = len(CATALOGUE)
     for fn in (checks_summary, checks_reference, cli_reference, iam_policy, notebook):
         env.macro(fn)
-
-
-def policy_json() -> str:
-    from rootaudit.policy import least_privilege_policy
-
-    return json.dumps(least_privilege_policy(), indent=2) + "\n"
