@@ -30,9 +30,18 @@ AUDIT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentia
 ROOT_SESSION_SOURCES = {"account_summary"}  # what the audit task policy lets a root session read
 
 
-def _session_from(creds: dict, region: str) -> boto3.Session:
+def _session_from(creds: dict, region: str, base: boto3.Session) -> boto3.Session:
+    """A session for temporary credentials that reuses the base session's loaded service models.
+
+    Loading botocore's JSON models is the most expensive part of creating clients; sharing the loader
+    keeps a 500-account scan from reloading them 500 times.
+    """
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.register_component("data_loader", base._session.get_component("data_loader"))
     return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"], region_name=region)
+                         aws_session_token=creds["SessionToken"], region_name=region, botocore_session=core)
 
 
 class Progress:
@@ -81,7 +90,7 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
         try:
             creds = mgmt.call("sts", "AssumeRoot", TargetPrincipal=account_id,
                               TaskPolicyArn={"arn": AUDIT_TASK_POLICY}, DurationSeconds=900)["Credentials"]
-            root_session = _session_from(creds, region)
+            root_session = _session_from(creds, region, mgmt.session)
         except SourceFailed as failed:
             root_error = failed.error.message
 
@@ -89,9 +98,11 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
     try:
         creds = mgmt.call("sts", "AssumeRole", RoleArn=role_arn, RoleSessionName="rootaudit",
                           DurationSeconds=900)["Credentials"]
-        member_session, role_error = _session_from(creds, region), None
+        member_session, role_error = _session_from(creds, region, mgmt.session), None
     except SourceFailed as failed:
-        member_session, role_error = None, f"could not assume {role_arn}: {failed.error.message}"
+        why = ("AccessDenied: the role does not exist there, or does not trust this account"
+               if failed.error.kind == "AccessDenied" else failed.error.message)
+        member_session, role_error = None, f"could not assume {role_arn}: {why}"
 
     if member_session is not None:
         report = scan(session=member_session, config=config, checks=checks, preset=preset,
