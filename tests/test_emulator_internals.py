@@ -113,6 +113,7 @@ def _missing() -> list[str]:
         need(getattr(mod(module), cls, None), path, *names)
     need(mod("moto.core.responses"), "moto.core.responses", "ActionResult")
     need(mod("moto.core.exceptions"), "moto.core.exceptions", "ServiceException")
+    need(mod("moto.core.errors"), "moto.core.errors", "COMMON_ERROR_CODES")
     if "exception.__module__" not in inspect.getsource(mod("moto.core.errors").get_exception_service_model):
         missing.append("moto.core.errors.get_exception_service_model no longer keys on __module__")
 

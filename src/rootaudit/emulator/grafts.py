@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import warnings
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -493,8 +492,13 @@ def install() -> None:
     global _INSTALLED
     if _INSTALLED:
         return
-    # AccessDenied and friends are real AWS codes that some models (STS, IAM) do not list; moto warns on each.
-    warnings.filterwarnings("ignore", message=r"Exception\(GraftError\)", category=UserWarning)
+    # AccessDenied is a real AWS code that the STS and IAM models do not list; moto warns about codes it cannot
+    # find unless they are "common" (a warnings filter would not survive pytest's per-test warning capture).
+    from moto.core import errors as moto_errors
+
+    for common in ("AccessDenied", "InvalidNextToken"):
+        if common not in moto_errors.COMMON_ERROR_CODES:
+            moto_errors.COMMON_ERROR_CODES.append(common)
     _install_iam()
     _install_sts()
     _install_organizations()

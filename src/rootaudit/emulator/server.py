@@ -15,10 +15,23 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from . import grafts, root_state, scenario
 from .interceptor import Interceptor
+
+
+_LOADER: botocore.loaders.Loader | None = None
+
+
+def _shared_loader() -> botocore.loaders.Loader:
+    """One botocore data loader for every session we hand out: a fresh session otherwise re-reads the models."""
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = botocore.loaders.create_loader()
+    return _LOADER
 
 
 @dataclass
@@ -48,11 +61,14 @@ class EmulatedAccount:
         return env
 
     def session(self) -> boto3.Session:
-        """A boto3 session with this account's credentials and region (the endpoint comes from AWS_ENDPOINT_URL)."""
+        """A new boto3 session with this account's credentials and region (the endpoint comes from
+        AWS_ENDPOINT_URL, which callers set)."""
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _shared_loader())  # service models parsed once per process
         return boto3.Session(aws_access_key_id=self.credentials["AccessKeyId"],
                              aws_secret_access_key=self.credentials["SecretAccessKey"],
                              aws_session_token=self.credentials.get("SessionToken"),
-                             region_name=self.region)
+                             region_name=self.region, botocore_session=core)
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A client bound to this emulator explicitly (handy in tests that do not set AWS_ENDPOINT_URL)."""
@@ -102,7 +118,9 @@ class Emulator:
         self._interceptor = Interceptor(app=None)  # type: ignore[arg-type]  # app set when the server starts
         self._server: _Server | None = None
         self._clients: dict[tuple[str, str, str], Any] = {}
-        self._session = boto3.Session()
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _shared_loader())
+        self._session = boto3.Session(botocore_session=core)
         self._lock = threading.Lock()
 
     # ---- lifecycle -----------------------------------------------------------------------------------------

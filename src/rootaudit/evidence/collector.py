@@ -12,7 +12,7 @@ from botocore import xform_name
 from ..config import AuditConfig
 from .errors import SourceError, classify
 
-# Standard retry mode backs off on throttling; five attempts, then the check reports ERROR.
+# Standard retry mode backs off on throttling: the first call and up to 5 retries, then the check reports ERROR.
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
 
 # botocore service name -> IAM action prefix, where they differ.
