@@ -553,17 +553,15 @@ def test_module_command_prints_exports_then_serves(monkeypatch, capsys):
 
     seen = {}
 
-    class PrintedThenCtrlC:
-        def wait(self):
-            exports = dict(line.removeprefix("export ").split("=", 1)
-                           for line in capsys.readouterr().out.splitlines())
-            sts = boto3.client("sts", endpoint_url=exports["AWS_ENDPOINT_URL"], region_name="us-east-1",
-                               aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
-                               aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"])
-            seen["exports"], seen["account"] = exports, sts.get_caller_identity()["Account"]
-            raise KeyboardInterrupt
+    def printed_then_ctrl_c():
+        exports = dict(line.removeprefix("export ").split("=", 1) for line in capsys.readouterr().out.splitlines())
+        sts = boto3.client("sts", endpoint_url=exports["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                           aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
+                           aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"])
+        seen["exports"], seen["account"] = exports, sts.get_caller_identity()["Account"]
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.threading, "Event", PrintedThenCtrlC)
+    monkeypatch.setattr(cli, "_wait_for_ctrl_c", printed_then_ctrl_c)
     assert cli.main(["--scenario", "standalone"]) == 0
     assert seen["account"] == "123456789012"
     assert set(seen["exports"]) == {"AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",

@@ -104,13 +104,16 @@ def parse(text: str, source: str = "configuration") -> AuditConfig:
 
 
 def default_path() -> Path | None:
-    """$ROOTAUDIT_CONFIG, else ./handbook.yml when it exists (running from the repository), else none."""
+    """$ROOTAUDIT_CONFIG, else the nearest handbook.yml in this directory or a parent (inside the repository,
+    notebooks/ included), else none."""
     import os
 
     if os.environ.get("ROOTAUDIT_CONFIG"):
         return Path(os.environ["ROOTAUDIT_CONFIG"])
-    here = Path("handbook.yml")
-    return here if here.is_file() else None
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "handbook.yml").is_file():
+            return folder / "handbook.yml"
+    return None
 
 
 def load(path: str | Path | None) -> AuditConfig:

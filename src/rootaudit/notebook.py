@@ -121,7 +121,7 @@ def connect(profile: str | None = None, region: str | None = None, scenario: str
     """A real account when a profile or credentials are available, else the embedded emulated account."""
     import boto3
 
-    cfg = config_mod.load(config_file)
+    cfg = config_mod.load(config_file or config_mod.default_path())
     session = boto3.Session(profile_name=profile, region_name=region)
     if profile or _has_credentials(session):
         label = f"profile {profile}" if profile else "credentials from the environment"

@@ -8,10 +8,22 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
 import threading
 
 from . import Emulator, ScenarioError, list_scenarios
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _wait_for_ctrl_c() -> None:
+    # Ctrl-C, and also SIGTERM; restore SIGINT too, which a shell ignores for background jobs.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    threading.Event().wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print("# serving until Ctrl-C", file=sys.stderr, flush=True)
     sys.stdout.flush()
     try:
-        threading.Event().wait()
+        _wait_for_ctrl_c()
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,0 +1,100 @@
+"""`rootaudit scan --org` against an emulated organization of 21 accounts (scenario `organization`)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rootaudit import config as config_mod
+from rootaudit.checks import CATALOGUE
+from rootaudit.org_scan import scan_organization
+
+ROOT = Path(__file__).resolve().parents[1]
+CFG = config_mod.load(ROOT / "handbook.yml")
+NO_ROLE, SUSPENDED = "100000000013", "100000000017"
+
+
+@pytest.fixture(scope="module")
+def org_reports(emulator):
+    account = emulator.load("organization")
+    saved = dict(os.environ)
+    os.environ.update(account.env())
+    try:
+        emulator.clear_recorded()
+        reports = scan_organization(session=account.session(), config=CFG, progress="never")
+        recorded = emulator.recorded()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        emulator.reset()
+    return reports, recorded
+
+
+def test_every_account_is_reported_with_its_id(org_reports):
+    reports, _ = org_reports
+    assert len(reports) == 21 and reports[0].account_id == "123456789012"
+    for r in reports:
+        assert len(r.findings) == len(CATALOGUE)
+        assert all(f.account_id == r.account_id for f in r.findings)
+
+
+def test_an_account_that_cannot_be_audited_is_isolated(org_reports):
+    reports, _ = org_reports
+    by_id = {r.account_id: r for r in reports}
+    suspended = {f.status.value for f in by_id[SUSPENDED].findings}
+    assert suspended == {"ERROR"} and "SUSPENDED" in by_id[SUSPENDED].findings[0].reason
+    no_role = {f.check_id: f for f in by_id[NO_ROLE].findings}
+    assert no_role["security-contact-registered"].status.value == "ERROR"
+    assert "OrganizationAccountAccessRole" in no_role["security-contact-registered"].reason
+    # its root credentials are still audited, inside an sts:AssumeRoot session
+    assert no_role["root-no-access-keys"].status.value == "PASS"
+    assert no_role["root-mfa-enabled"].status.value == "NOT_APPLICABLE"
+    healthy = [r for r in reports if r.account_id not in (NO_ROLE, SUSPENDED)]
+    assert all(f.status.value != "ERROR" for r in healthy for f in r.findings)
+
+
+def test_member_root_credentials_come_from_assume_root(org_reports):
+    reports, recorded = org_reports
+    assert recorded.count("sts:AssumeRoot") == 19  # every active member
+    member = next(r for r in reports if r.account_id == "100000000004")
+    assert "iam:GetAccountSummary" in member.calls
+
+
+def test_scp_check_reaches_pass_warn_and_fail(org_reports):
+    reports, _ = org_reports
+    scp = {r.account_id: next(f for f in r.findings if f.check_id == "org-scp-denies-root") for r in reports}
+    assert scp["123456789012"].status.value == "NOT_APPLICABLE"
+    assert scp["100000000001"].status.value == "PASS" and "exception" in scp["100000000001"].reason
+    assert scp["100000000008"].status.value == "PASS" and "WARNING" in scp["100000000008"].reason
+    assert scp["100000000014"].status.value == "FAIL"
+
+
+def test_member_root_emails_are_judged(org_reports):
+    reports, _ = org_reports
+    email = {r.account_id: next(f for f in r.findings if f.check_id == "root-email-distribution-list")
+             for r in reports}
+    assert email["100000000001"].status.value == "PASS"
+    assert email["100000000004"].status.value == "FAIL"
+
+
+def test_calls_per_account_are_constant(org_reports):
+    reports, _ = org_reports
+    per_account = Counter(len(r.calls) for r in reports[1:] if r.account_id not in (NO_ROLE, SUSPENDED))
+    assert len(per_account) == 1, per_account
+
+
+def test_cli_org_json_carries_account_ids_and_is_quiet_off_a_terminal(emulator):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | emulator.load("organization").env()
+    result = subprocess.run([sys.executable, "-m", "rootaudit.cli", "scan", "--org", "--format", "json"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300)
+    emulator.reset()
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert len(data) == 21 and all(f["account_id"] == d["account_id"] for d in data for f in d["findings"])
+    assert "accounts" not in result.stderr.split("Scanned")[0]  # no progress bar when stderr is not a terminal
+    assert "Scanned 21 accounts" in result.stderr
