@@ -493,7 +493,10 @@ def test_failure_knobs_speak_each_protocol(emulator, operation, call, access, th
     assert emulator.recorded() == [operation] * 3
 
 
-def test_failures_always_retries_and_clear(emulator):
+def test_failures_always_retries_and_clear(emulator, monkeypatch):
+    from botocore.retries.standard import ExponentialBackoff
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)  # keep the test fast
     acct = emulator.load("demo")
     emulator.fail("iam:GetAccountSummary", "Throttling", times=1)
     retrying = acct.session().client("iam", endpoint_url=acct.endpoint_url,

@@ -229,7 +229,7 @@ def heatmap_html(reports: list[Report]) -> str:
             f = by_id.get(c)
             status = f.status.value if f else "ERROR"
             reason = (f.reason if f else "no finding").replace('"', "'")
-            reason = reason if len(reason) <= 90 else reason[:87] + "..."  # full reasons are in the tables below
+            reason = reason if len(reason) <= 60 else reason[:57] + "..."  # full reasons are in the reports
             cells.append(f'<td style="background:{COLORS[status]};color:#fff;text-align:center" '
                          f'title="{c}: {status}: {reason}">{ABBREV[status]}</td>')
         rows.append(f"<tr><th>{r.account_id}</th><td>{account_score(r)}</td>{''.join(cells)}</tr>")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 __all__ = ["FilterPatternError", "compile_pattern", "matches", "test_messages"]
@@ -321,7 +321,6 @@ class _Field:
     name: str
     ellipsis: bool = False
     predicate: Callable[[dict[str, str]], bool] | None = None
-    names: list[str] = field(default_factory=list)
 
 
 _LOG_TOKEN = re.compile(r'"[^"]*"|\[[^\]]*\]|\S+')

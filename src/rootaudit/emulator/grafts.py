@@ -110,7 +110,9 @@ def _install_iam() -> None:
     def get_account_summary(self: Any) -> ActionResult:
         summary = dict(self.backend.get_account_summary().summary_map)
         # moto 5.2.5 has no AccountPasswordPresent; AWS always returns it.
-        summary["AccountPasswordPresent"] = 1 if rs.posture(self.current_account).password else 0
+        root = rs.posture(self.current_account)
+        summary["AccountPasswordPresent"] = 1 if root.password else 0
+        summary["MFADevicesInUse"] += len(root.mfa)  # moto counts IAM users' devices only
         return ActionResult({"SummaryMap": summary})
 
     def generate_credential_report(self: Any) -> ActionResult:
@@ -444,7 +446,7 @@ def _org_trails_seen_by(account_id: str, region: str) -> list[Any]:
 
 def _install_cloudtrail() -> None:
     from moto.cloudtrail.exceptions import TrailNotFoundException
-    from moto.cloudtrail.models import CloudTrailBackend, Trail, cloudtrail_backends
+    from moto.cloudtrail.models import CloudTrailBackend, Trail
 
     def describe_trails(self: Any, include_shadow_trails: bool) -> list[Any]:
         trails = list(_original(CloudTrailBackend, "describe_trails")(self, include_shadow_trails))
@@ -475,7 +477,6 @@ def _install_cloudtrail() -> None:
                 desc.pop(key, None)  # AWS omits unset members instead of sending null
         return desc
 
-    assert cloudtrail_backends is not None
     _graft(CloudTrailBackend, "describe_trails", describe_trails)
     _graft(CloudTrailBackend, "get_trail", get_trail)
     _graft(Trail, "get_event_selectors", get_event_selectors)

@@ -33,11 +33,12 @@ Schema (every key optional unless marked; ``days ago`` values are relative to lo
       ous: [name, ...]
       scps: [{name, assumed_root_exception: bool, targets: [root | ou:<name> | account:<id or name>]}]
       members: [{id, name, email, ou, status: ACTIVE|SUSPENDED, access_role: bool, root: <posture>,
-                 security_contact: bool}]
+                 security_contact: bool}]   # the audited member's own posture is the top-level ``root``
       generate_members: N                  # N more generated members with varied postures (see build_org)
     failures:
       credential_report_never_ready: bool
-      operations: [{operation: "iam:GetAccountSummary", code: AccessDenied|Throttling|<code>, times: N|null}]
+      operations: [{operation: "iam:GetAccountSummary" | "iam:*", code: AccessDenied|Throttling|<code>,
+                    times: N|null, message: str}]
 
     <posture>: {password: bool, password_last_used_days_ago: n|null, mfa: [virtual|hardware|fido],
                 access_keys: [{active: bool, last_used_days_ago: n|null}], signing_certificates: 0..2,
@@ -243,9 +244,13 @@ def validate(data: dict[str, Any], name: str) -> dict[str, Any]:
     if not description:
         raise c.fail("description", "every scenario needs a description of what it shows")
     region = c.text(top.get("region"), "region", DEFAULT_REGION, r"[a-z]{2}(-[a-z]+)+-\d")
-    out: dict[str, Any] = {"name": str(top.get("name", name)), "description": description.strip(),
-                           "region": region, "caller": c.choice(top.get("caller"), "caller", ("admin", "root"), "admin"),
-                           "root": _posture(c, top.get("root"), "root")}
+    out: dict[str, Any] = {
+        "name": str(top.get("name", name)),
+        "description": description.strip(),
+        "region": region,
+        "caller": c.choice(top.get("caller"), "caller", ("admin", "root"), "admin"),
+        "root": _posture(c, top.get("root"), "root"),
+    }
 
     org = top.get("organization")
     out["organization"] = _organization(c, org) if org is not None else None
@@ -257,7 +262,11 @@ def validate(data: dict[str, Any], name: str) -> dict[str, Any]:
         if (o["role"] == "management") != is_management:
             raise c.fail("organization.role", f"role {o['role']} does not fit account_id {out['account_id']} "
                                               f"(management account {o['management_account_id']})")
-        if o["role"] == "member" and not any(m["id"] == out["account_id"] for m in o["members"]):
+        audited_entry = next((m for m in o["members"] if m["id"] == out["account_id"]), None)
+        if audited_entry is not None and not audited_entry["access_role"] and out["caller"] == "admin":
+            raise c.fail("organization.members", f"the audited member {out['account_id']} needs its access role: "
+                                                 "the scan reaches it by assuming that role")
+        if o["role"] == "member" and audited_entry is None:
             o["members"].insert(0, {"id": out["account_id"], "name": "audited-member",
                                     "email": f"aws-root+{out['account_id']}@example.com", "ou": None,
                                     "status": "ACTIVE", "access_role": True, "root": None,
@@ -717,4 +726,4 @@ def _credentials(spec: dict[str, Any], client: ClientFactory, audited: str, mana
 
 
 # Keys moto does not know: it maps them to its default account 123456789012.
-DUMMY_CREDENTIALS = {"AccessKeyId": "AKIAEMULATEDADMIN001", "SecretAccessKey": "emulated-secret-access-key"}
+DUMMY_CREDENTIALS = {"AccessKeyId": "AKIAEXAMPLEEMULATED0", "SecretAccessKey": "emulated-secret-access-key"}

@@ -9,6 +9,7 @@ With pytest-xdist each worker is its own process and gets its own server.
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,9 @@ class Emulator:
     def start(self) -> "Emulator":
         if self._server is not None:
             return self
+        if "MOTO_ACCOUNT_ID" in os.environ:
+            # moto would put every request in that one account: members, AssumeRoot and org scans would break.
+            raise RuntimeError("unset MOTO_ACCOUNT_ID: the emulator routes requests to accounts by credentials")
         grafts.install()  # before the first request: the account service's routes are read then
         self._server = _Server(self.host, self.port, self._interceptor)
         host, port = self._server.start()

@@ -1,6 +1,8 @@
 """Site tooling: macros for mkdocs-macros, notebook execution and rendering, onboarding ticket, permalinks."""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository (src/rootaudit/handbook -> repo)
-NOTEBOOKS = ROOT / "notebooks"
+# Overridable so the tests can build a copy of the site around a deliberately broken notebook.
+NOTEBOOKS = Path(os.environ.get("HANDBOOK_NOTEBOOKS", ROOT / "notebooks"))
 EXECUTED = ROOT / "build" / "executed"

@@ -1,0 +1,159 @@
+"""The real handbook, built with `mkdocs build --strict`: what it contains, and that strict mode really fails on
+each kind of defect (a broken link, a broken anchor, a missing snippet, an undefined macro variable, a notebook
+cell that raises)."""
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from rootaudit.checks import CATALOGUE
+from rootaudit.handbook import permalinks
+
+from conftest import ROOT, mkdocs_build
+
+pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
+MANIFEST = yaml.safe_load((ROOT / "permalinks.yml").read_text())
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_checks_page_has_one_anchor_per_check_generated_from_the_catalogue(built_site):
+    html = page(built_site, "reference/checks")
+    text = unescape(re.sub(r"<[^>]+>", "", html)).replace("\n", " ")
+    for check in CATALOGUE:
+        assert f'id="{check.id}"' in html
+        assert check.title in text and check.decides.replace("`", "").split(".")[0][:60] in text
+        for action in check.actions:
+            assert action in html
+
+
+def test_each_check_links_the_how_to_that_fixes_it_and_back(built_site):
+    html = page(built_site, "reference/checks")
+    for check in CATALOGUE:
+        target = check.fix.removesuffix(".md").replace(".md#", "/#")
+        target = target if "#" in target else target + "/"
+        assert f'href="../../{target}"' in html, check.id
+        how_to = page(built_site, check.fix.split("#")[0].removesuffix(".md"))
+        assert f"reference/checks/#{check.id}" in how_to, f"{check.fix} does not link back to {check.id}"
+
+
+def test_notebook_pages_show_verdicts_and_stay_small(built_site):
+    for path in (built_site / "notebooks").glob("*/index.html"):
+        size = path.stat().st_size
+        assert size < 100_000, f"{path.parent.name}: {size} bytes"
+    html = page(built_site, "notebooks/root-credentials")
+    assert "<th>Status</th>" in html and "root-mfa-enabled" in html
+    assert "(an EMULATED account on this machine, not AWS)" in html
+    assert 'href="../../reference/checks/#root-mfa-enabled"' in html  # relative, so the strict build checked it
+
+
+def test_permalink_manifest_is_served(built_site):
+    for url, anchors in MANIFEST["pages"].items():
+        html = page(built_site, url)
+        missing = [a for a in anchors if f'id="{a}"' not in html]
+        assert not missing, f"{url or '/'} lost anchors {missing}"
+    for url in MANIFEST["redirects"]:
+        assert "Redirecting" in page(built_site, url) or "refresh" in page(built_site, url)
+
+
+def test_every_current_page_and_anchor_is_in_the_manifest():
+    for url, anchors in permalinks.current().items():
+        assert url in MANIFEST["pages"], f"new page {url}: run `make permalinks` and commit permalinks.yml"
+        assert set(anchors) <= set(MANIFEST["pages"][url]), f"new anchors on {url}: run `make permalinks`"
+
+
+def test_search_index_finds_check_ids_and_key_terms(built_site):
+    docs = json.loads((built_site / "search" / "search_index.json").read_text())["docs"]
+    text = " ".join((d["title"] + " " + d["text"]).lower() for d in docs)
+    for term in [c.id for c in CATALOGUE] + ["lost mfa", "distribution list", "assumeroot", "passkey", "break-glass"]:
+        assert term.lower() in text, term
+
+
+def test_abbreviations_show_on_hover_and_root_only_pages_are_tagged(built_site):
+    html = page(built_site, "how-to/set-up-root-mfa")
+    assert re.search(r'<abbr title="[^"]+">MFA</abbr>', html)
+    tags = page(built_site, "reference/root-only-tasks")
+    for url in ("how-to/reset-root-password/", "how-to/close-account/"):
+        assert url.split("/")[1] in tags
+
+
+def test_organisation_values_come_from_handbook_yml(built_site):
+    cfg = yaml.safe_load((ROOT / "handbook.yml").read_text())["org"]
+    assert cfg["root_use_approver"] in page(built_site, "how-to/stop-using-root")
+    assert cfg["root_email_example"] in page(built_site, "how-to/root-email")
+    assert "{{" not in page(built_site, "how-to/root-email")
+
+
+# --- strict mode fails on every defect ----------------------------------------------------------------
+
+
+@pytest.fixture
+def site_copy(tmp_path, built_site):
+    """A copy of docs/ and mkdocs.yml with absolute paths, to break one thing at a time."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    text = (ROOT / "mkdocs.yml").read_text()
+    config = yaml.safe_load(text)
+    config["docs_dir"], config["site_dir"] = str(docs), str(tmp_path / "site")
+    config.pop("watch", None)
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "snippets")]
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "macros" in plugin:
+            plugin["macros"]["module_name"] = str(ROOT / "src/rootaudit/handbook/macros")
+            plugin["macros"]["include_dir"] = str(ROOT / "snippets")
+    path = tmp_path / "mkdocs.yml"
+
+    def write():
+        path.write_text(yaml.safe_dump(config, sort_keys=False))
+        return path
+
+    return docs, config, write
+
+
+@pytest.mark.parametrize("defect,expected", [
+    ("[broken](../nope.md)", "nope.md"),
+    ("[broken anchor](../reference/checks.md#no-such-check)", "no-such-check"),
+    ('--8<-- "does-not-exist.md"', "does-not-exist.md"),
+    ("{{ not_defined_anywhere }}", "not_defined_anywhere"),
+])
+def test_strict_build_fails_on_defect(site_copy, defect, expected):
+    docs, _, write = site_copy
+    target = docs / "how-to" / "close-account.md"
+    target.write_text(target.read_text() + f"\n\n{defect}\n")
+    result = mkdocs_build(docs.parent / "out", config=write(), check=False)
+    assert result.returncode != 0
+    assert expected in result.stderr + result.stdout
+
+
+def test_the_unbroken_copy_builds(site_copy):
+    docs, _, write = site_copy
+    assert mkdocs_build(docs.parent / "out", config=write(), check=False).returncode == 0
+
+
+def test_strict_build_fails_when_a_notebook_cell_raises(site_copy, tmp_path, monkeypatch):
+    docs, config, write = site_copy
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken"),
+                                         nbformat.v4.new_code_cell("1 / 0")])
+    nbformat.write(nb, notebooks / "broken.ipynb")
+    (docs / "notebooks" / "broken.md").write_text('# Broken\n\n{{ notebook("broken") }}\n')
+    config["nav"].append({"Broken": "notebooks/broken.md"})
+    monkeypatch.setenv("HANDBOOK_NOTEBOOKS", str(notebooks))
+    for name in ("root-credentials", "root-activity", "monitoring-and-alerts", "contacts-and-email", "organizations",
+                 "full-audit", "organization-audit"):
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", notebooks)
+    result = mkdocs_build(docs.parent / "out", config=write(), check=False)
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in result.stderr + result.stdout
