@@ -464,7 +464,7 @@ def test_test_event_pattern_graft(emulator):
 # ============================================================================================ knobs
 
 
-@pytest.mark.parametrize("operation, call, access, throttle", [
+PROTOCOL_CASES = [  # operation, call, AccessDenied as the service sends it, Throttling likewise
     ("iam:GetAccountSummary", lambda a: client(a, "iam").get_account_summary(), "AccessDenied", "Throttling"),
     ("sts:GetCallerIdentity", lambda a: client(a, "sts").get_caller_identity(), "AccessDenied", "Throttling"),
     ("cloudtrail:DescribeTrails", lambda a: client(a, "cloudtrail").describe_trails(includeShadowTrails=True),
@@ -480,17 +480,22 @@ def test_test_event_pattern_graft(emulator):
      "AccessDeniedException", "TooManyRequestsException"),
     ("organizations:DescribeOrganization", lambda a: client(a, "organizations").describe_organization(),
      "AccessDeniedException", "TooManyRequestsException"),
-])
-def test_failure_knobs_speak_each_protocol(emulator, operation, call, access, throttle):
+]
+
+
+def test_failure_knobs_speak_each_protocol(emulator):
+    """query (IAM, STS, SNS), JSON (CloudTrail, Logs, Events, Organizations), CBOR (CloudWatch), REST (Account)."""
     acct = emulator.load("demo")
-    emulator.fail(operation, "AccessDenied", times=1)
-    emulator.fail(operation, "Throttling", times=1)
-    for want in (access, throttle):
-        with pytest.raises(ClientError) as excinfo:
-            call(acct)
-        assert code(excinfo) == want
-    call(acct)  # both knobs used up
-    assert emulator.recorded() == [operation] * 3
+    for operation, call, access, throttle in PROTOCOL_CASES:
+        emulator.clear_recorded()
+        emulator.fail(operation, "AccessDenied", times=1)
+        emulator.fail(operation, "Throttling", times=1)
+        for want in (access, throttle):
+            with pytest.raises(ClientError) as excinfo:
+                call(acct)
+            assert code(excinfo) == want, operation
+        call(acct)  # both knobs used up
+        assert emulator.recorded() == [operation] * 3
 
 
 def test_failures_always_retries_and_clear(emulator, monkeypatch):

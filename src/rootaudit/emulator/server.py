@@ -182,7 +182,7 @@ class Emulator:
             return self.account
 
     def client(self, service: str, account_id: str = root_state.DEFAULT_ACCOUNT, region: str = "us-east-1") -> Any:
-        """A set-up client acting in any account (moto's ``x-moto-account-id`` header), cached per load."""
+        """A set-up client acting in any account (moto's ``x-moto-account-id`` header); cached while running."""
         key = (service, account_id, region)
         cached = self._clients.get(key)
         if cached is not None:

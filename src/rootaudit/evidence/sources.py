@@ -274,11 +274,14 @@ def _eventbridge(ctx: Context, ev: Collector) -> dict:
                     pattern = None
                 if not isinstance(pattern, dict) or not _could_match_signin(pattern):
                     continue
-                spellings = [
-                    dt for dt in samples.SIGNIN_DETAIL_TYPES
+                # The docs spell the detail-type two ways; a rule that matches either one will fire, so the
+                # second spelling is tested only when the first does not match.
+                spellings = []
+                for dt in samples.SIGNIN_DETAIL_TYPES:
                     if ctx.call("events", "TestEventPattern", region, EventPattern=raw,
-                                Event=samples.signin_event(dt, account, region)).get("Result")
-                ]
+                                Event=samples.signin_event(dt, account, region)).get("Result"):
+                        spellings.append(dt)
+                        break
                 if not spellings:
                     continue
                 targets = ctx.call("events", "ListTargetsByRule", region, Rule=rule["Name"],
