@@ -87,12 +87,19 @@ def scenario_path(name: str) -> Path:
     return path
 
 
+_PARSED: dict[tuple[str, float], Any] = {}  # (path, mtime) -> parsed YAML: tests load the same files many times
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(source: str | Path) -> tuple[str, dict[str, Any]]:
     path = Path(source)
     if not path.suffix and not path.exists():
         path = scenario_path(str(source))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        key = (str(path.resolve()), path.stat().st_mtime)
+        if key not in _PARSED:
+            _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe loader
+        data = copy.deepcopy(_PARSED[key])
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
