@@ -19,7 +19,7 @@ from .evidence.collector import Collector, Context, SourceFailed
 from .evidence.errors import SourceError, classify
 from .findings import Finding, Status, Verdict
 
-DEFAULT_HANDBOOK_URL = "https://handbook.example.com/root-user/"
+DEFAULT_HANDBOOK_URL = "https://root-handbook.example.com/"
 DEFAULT_REGION = "us-east-1"
 
 

@@ -144,7 +144,7 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     config = config or AuditConfig()
     checks = select(check_ids)
     now = datetime.now(timezone.utc)
-    base = config.org.get("handbook_url") or "https://handbook.example.com/root-user/"
+    base = config.org.get("handbook_url") or "https://root-handbook.example.com/"
     started = time.monotonic()
     try:
         session = session or make_session(profile, region)
