@@ -15,7 +15,7 @@ import threading
 import warnings
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
@@ -148,7 +148,7 @@ class Tab:
 
     def console_errors(self, expected_404: tuple[str, ...] = ()) -> list[str]:
         """Console errors, except failed loads of external resources (blocked on purpose) and expected 404s."""
-        ignore = set(self.external) | {self.base + p for p in expected_404}
+        ignore = set(self.external) | {urljoin(self.base, p) for p in expected_404}
         return [f"{m.text} ({m.location.get('url')})" for m in self.console
                 if m.type == "error" and m.location.get("url") not in ignore]
 
@@ -235,7 +235,8 @@ def search(tab: Tab, query: str) -> list[str]:
     """Type into Material's search box; the hrefs of the results it shows (pages and their sections)."""
     page = tab.page
     page.locator("input.md-search__input").fill(query)
-    page.locator(".md-search-result__meta").filter(has_text=re.compile(r"matching document")).wait_for()
+    # The search worker builds its index in the background after load: allow for a busy machine.
+    page.locator(".md-search-result__meta").filter(has_text=re.compile(r"matching document")).wait_for(timeout=30_000)
     page.locator(".md-search-result__item").first.wait_for()
     return page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
                                      "els => els.map(e => e.getAttribute('href'))")

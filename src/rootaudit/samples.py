@@ -13,16 +13,15 @@ EXAMPLE_ACCOUNT = "123456789012"
 SIGNIN_DETAIL_TYPES = ("AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail")
 
 
+def _root_identity(account: str, access_key: str) -> dict:
+    return {"type": "Root", "principalId": account, "arn": f"arn:aws:iam::{account}:root", "accountId": account,
+            "accessKeyId": access_key}
+
+
 def root_console_login(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> dict:
     return {
         "eventVersion": "1.08",
-        "userIdentity": {
-            "type": "Root",
-            "principalId": account,
-            "arn": f"arn:aws:iam::{account}:root",
-            "accountId": account,
-            "accessKeyId": "",
-        },
+        "userIdentity": _root_identity(account, ""),
         "eventTime": "2026-01-01T00:00:00Z",
         "eventSource": "signin.amazonaws.com",
         "eventName": "ConsoleLogin",
@@ -44,13 +43,7 @@ def root_console_login(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1"
 def root_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> dict:
     return {
         "eventVersion": "1.08",
-        "userIdentity": {
-            "type": "Root",
-            "principalId": account,
-            "arn": f"arn:aws:iam::{account}:root",
-            "accountId": account,
-            "accessKeyId": "ASIAEXAMPLEEXAMPLE00",
-        },
+        "userIdentity": _root_identity(account, "ASIAEXAMPLEEXAMPLE00"),
         "eventTime": "2026-01-01T00:05:00Z",
         "eventSource": "iam.amazonaws.com",
         "eventName": "CreateAccessKey",

@@ -60,3 +60,13 @@ def account_role(org: Any, caller: Any) -> str:
 
 def listing(items: list[str], empty: str = "none") -> str:
     return ", ".join(items) if items else empty
+
+
+def flag_verdict(summary: Any, key: str, present: str, absent: str):
+    """PASS when a GetAccountSummary flag is 0, FAIL when 1, ERROR when missing (keys, certificates)."""
+    from ..findings import error, failed, passed
+
+    value = flag(summary, key)
+    if value is None:
+        return error(f"iam:GetAccountSummary did not report {key}")
+    return failed(present, **{key: value}) if value else passed(absent, **{key: value})

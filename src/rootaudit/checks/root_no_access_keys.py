@@ -1,17 +1,13 @@
 """root-no-access-keys: root has no access keys, active or not."""
-from ..findings import Status, error, failed, passed
-from .common import flag
+from ..findings import Status
+from .common import flag_verdict
 from .model import Check
 
 
 def evaluate(ev, config):
-    present = flag(ev.get("account_summary"), "AccountAccessKeysPresent")
-    if present is None:
-        return error("iam:GetAccountSummary did not report AccountAccessKeysPresent")
-    if present:
-        return failed("root has at least one access key (a deactivated key still counts): delete it",
-                      AccountAccessKeysPresent=present)
-    return passed("root has no access keys", AccountAccessKeysPresent=present)
+    return flag_verdict(ev.get("account_summary"), "AccountAccessKeysPresent",
+                        present="root has at least one access key (a deactivated key still counts): delete it",
+                        absent="root has no access keys")
 
 
 CHECK = Check(

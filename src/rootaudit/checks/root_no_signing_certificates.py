@@ -1,16 +1,13 @@
 """root-no-signing-certificates: root has no X.509 signing certificates."""
-from ..findings import Status, error, failed, passed
-from .common import flag
+from ..findings import Status
+from .common import flag_verdict
 from .model import Check
 
 
 def evaluate(ev, config):
-    present = flag(ev.get("account_summary"), "AccountSigningCertificatesPresent")
-    if present is None:
-        return error("iam:GetAccountSummary did not report AccountSigningCertificatesPresent")
-    if present:
-        return failed("root has a signing certificate: delete it", AccountSigningCertificatesPresent=present)
-    return passed("root has no signing certificates", AccountSigningCertificatesPresent=present)
+    return flag_verdict(ev.get("account_summary"), "AccountSigningCertificatesPresent",
+                        present="root has a signing certificate: delete it",
+                        absent="root has no signing certificates")
 
 
 CHECK = Check(
