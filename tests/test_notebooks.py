@@ -42,6 +42,8 @@ def test_notebook_verdicts(emulator, notebook, scenario):
     first = next(o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert first["text"].startswith(f"Account {account.account_id} via {account.endpoint_url}")
     assert "EMULATED" in first["text"]
+    # run as root (the neglected scenario), the notebook says so before anything else
+    assert ("RUNNING WITH ROOT USER CREDENTIALS" in first["text"]) == (scenario == "neglected")
     expected = {c.id: EXPECTED[scenario][c.id] for c in CATALOGUE if notebook == "full-audit" or c.topic == notebook}
     assert verdicts(nb) == expected
 

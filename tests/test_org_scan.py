@@ -98,3 +98,14 @@ def test_cli_org_json_carries_account_ids_and_is_quiet_off_a_terminal(emulator):
     assert len(data) == 21 and all(f["account_id"] == d["account_id"] for d in data for f in d["findings"])
     assert "accounts" not in result.stderr.split("Scanned")[0]  # no progress bar when stderr is not a terminal
     assert "Scanned 21 accounts" in result.stderr
+
+
+def test_assume_root_uses_a_regional_sts_endpoint(monkeypatch):
+    """AWS rejects sts:AssumeRoot on the global endpoint; the org scan's STS client must be regional."""
+    import boto3
+
+    from rootaudit.evidence.collector import Context
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    ctx = Context(session=boto3.Session(region_name="eu-west-1"), config=CFG, region="eu-west-1")
+    assert ctx.client("sts").meta.endpoint_url == "https://sts.eu-west-1.amazonaws.com"
