@@ -1,9 +1,10 @@
 """The built handbook in a real browser: Debian's Chromium driven by Playwright, against a local HTTP server.
 
-The site is served under the path of `site_url` (/root-user/), as the real host does, so the 404 page, whose
-asset URLs are absolute, renders with the theme. Every request that is not for 127.0.0.1 is aborted by the
-browser context (and Chromium's resolver maps every other host to NOTFOUND), so nothing leaves the machine;
-the theme's Google Fonts stylesheet is one such request, and the console error it causes is not counted.
+The site is served under the path of mkdocs.yml's `site_url` (whatever it is), as the real host does, so the
+404 page, whose asset URLs are absolute, renders with the theme; unknown paths get 404.html with status 404.
+Nothing leaves the machine: Chromium resolves no host name but 127.0.0.1 and sends every other request to a dead
+proxy on 127.0.0.1. The tests record what a page asked for elsewhere and fail on anything but the theme's Google
+Fonts stylesheet (whose failed load is the only console error not counted), and on any response from elsewhere.
 
 Screenshots of each page type go to build/screenshots/ for review.
 """
@@ -234,9 +235,19 @@ def test_page_types_render(tab, path, name):
 def search(tab: Tab, query: str) -> list[str]:
     """Type into Material's search box; the hrefs of the results it shows (pages and their sections)."""
     page = tab.page
-    page.locator("input.md-search__input").fill(query)
-    # The search worker builds its index in the background after load: allow for a busy machine.
-    page.locator(".md-search-result__meta").filter(has_text=re.compile(r"matching document")).wait_for(timeout=30_000)
+    box = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta").filter(has_text=re.compile(r"matching document"))
+    # The search worker builds its index in the background after load, and a query typed before it is ready
+    # is not run again once it is: type it again until results appear (up to ~45 s on a busy machine).
+    for attempt in range(9):
+        box.fill("")
+        box.fill(query)
+        try:
+            meta.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; retried below
+            if attempt == 8:
+                raise
     page.locator(".md-search-result__item").first.wait_for()
     return page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
                                      "els => els.map(e => e.getAttribute('href'))")
@@ -251,7 +262,7 @@ def test_search_finds_a_check_id(tab):
     rank = pages.index(wanted[0].split("?")[0].split("#")[0]) + 1
     if rank > 1:
         warnings.warn(f"search 'root-mfa-enabled': reference/checks/ is result group {rank} of {len(pages)} "
-                      f"(ahead of it: {[p.split('/root-user/')[-1] for p in pages[:rank - 1]]})")
+                      f"(ahead of it: {[p.replace(tab.base, '') for p in pages[:rank - 1]]})")
     tab.page.locator(f".md-search-result__item > a.md-search-result__link[href='{wanted[0]}']").click()
     tab.page.wait_for_url(re.compile(r"/reference/checks/.*#root-mfa-enabled$"))
     assert urlsplit(tab.page.url).path.endswith("/reference/checks/")
@@ -400,6 +411,8 @@ def test_light_dark_toggle(tab):
     page.locator("form[data-md-component=palette] label:visible").click()
     page.wait_for_function(f"{scheme} === 'slate'")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.mouse.move(640, 450)  # away from the toggle and its tooltip
+    page.wait_for_timeout(400)  # the tooltip fades out
     tab.shot("dark-mode")
     page.locator("form[data-md-component=palette] label:visible").click()
     page.wait_for_function(f"{scheme} === 'default'")

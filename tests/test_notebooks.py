@@ -17,7 +17,7 @@ from rootaudit.handbook.nbexec import execute
 from expected import EXPECTED
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-ROW = re.compile(r"^\| \S+ (PASS|FAIL|ERROR|NOT_APPLICABLE|MANUAL) \| \[([a-z0-9-]+)\]\(([^)]+)\)", re.M)
+ROW = re.compile(r"^\| \*\*(PASS|FAIL|ERROR|NOT_APPLICABLE|MANUAL)\*\* \| \[([a-z0-9-]+)\]\(([^)]+)\)", re.M)
 
 
 def outputs_text(nb) -> str:

@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - the CLI does not need IPython
     def display(obj):  # type: ignore[no-redef]
         print(obj)
 
-STATUS_ICON = {"PASS": "✅", "FAIL": "❌", "ERROR": "⚠️", "NOT_APPLICABLE": "➖", "MANUAL": "📝"}
 _emulators: dict = {}  # one embedded emulator per kernel
 
 
@@ -146,7 +145,7 @@ def markdown_table(report: Report, links: str = "absolute") -> str:
     for f in report.findings:
         reason = f.reason.replace("|", "\\|")
         link = check_link(BY_ID[f.check_id], links)
-        rows.append(f"| {STATUS_ICON[f.status.value]} {f.status.value} | [{f.check_id}]({link}) | {f.severity} | "
+        rows.append(f"| **{f.status.value}** | [{f.check_id}]({link}) | {f.severity} | "
                     f"{reason} |")
     return "\n".join(rows)
 

@@ -488,6 +488,31 @@ def _install_cloudtrail() -> None:
 _INSTALLED = False
 
 
+def _install_access_key_index() -> None:
+    """moto finds the account of every request by scanning every account's IAM backend for the access key.
+
+    With hundreds of emulated accounts that scan dominates each request and makes an organization scan look
+    quadratic. Remember where each key was found, and check it is still there (reset, deleted keys) before use.
+    """
+    from moto.iam import models as iam_models
+
+    scan_all = iam_models.get_account_id_from
+    where: dict[str, str] = {}
+
+    def get_account_id_from(access_key: str) -> str:
+        account = where.get(access_key)
+        if account == iam_models.DEFAULT_ACCOUNT_ID:
+            return account  # an unknown key (the emulator's dummy credentials): moto maps it to the default account
+        if account is not None and account in iam_models.iam_backends:
+            if any(access_key in backend.access_keys for backend in iam_models.iam_backends[account].values()):
+                return account
+        account = scan_all(access_key)
+        where[access_key] = account
+        return account
+
+    iam_models.get_account_id_from = get_account_id_from
+
+
 def install() -> None:
     """Install every graft once per process (moto's classes are process-global)."""
     global _INSTALLED
@@ -507,4 +532,5 @@ def install() -> None:
     _install_logs_and_events()
     _install_cloudwatch()
     _install_cloudtrail()
+    _install_access_key_index()
     _INSTALLED = True
