@@ -37,7 +37,7 @@ site: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python scripts/bench.py

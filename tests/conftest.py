@@ -57,8 +57,24 @@ def mkdocs_build(site_dir, *extra, config="mkdocs.yml", check=True):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The handbook built once per test worker. Tests that use it are grouped on one worker (xdist_group 'site')."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    mkdocs_build(site)
+def built_site():
+    """The handbook, built once per test run and shared by every xdist worker.
+
+    A file lock makes the first worker build it while the others wait; a marker holding xdist's run id
+    tells later workers it is already built. (Two concurrent cold builds would each execute the notebooks
+    and overwrite each other's cache.)
+    """
+    import fcntl
+    import shutil
+
+    site = ROOT / "build" / "test-site"
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
+    marker = site.parent / "test-site.run"
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with open(site.parent / "test-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (marker.exists() and marker.read_text() == run_id and site.is_dir()):
+            shutil.rmtree(site, ignore_errors=True)
+            mkdocs_build(site)
+            marker.write_text(run_id)
     return site

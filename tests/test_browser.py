@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.browser]
+pytestmark = [pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "screenshots"
@@ -238,12 +238,12 @@ def search(tab: Tab, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     meta = page.locator(".md-search-result__meta").filter(has_text=re.compile(r"matching document"))
     # The search worker builds its index in the background after load, and a query typed before it is ready
-    # is not run again once it is: type it again until results appear (up to ~45 s on a busy machine).
+    # is not run again once it is: type it again until results appear (up to ~90 s on a busy machine).
     for attempt in range(9):
         box.fill("")
         box.fill(query)
         try:
-            meta.wait_for(timeout=5_000)
+            meta.wait_for(timeout=10_000)
             break
         except Exception:  # noqa: BLE001 - playwright's TimeoutError; retried below
             if attempt == 8:

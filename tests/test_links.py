@@ -28,7 +28,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.xdist_group("site")]
+
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL_LIST = ROOT / "build" / "external-links.txt"
@@ -127,7 +127,7 @@ class serve:
 def linkcheckerrc(base: str) -> str:
     return f"""\
 [checking]
-threads=4
+threads=1
 timeout=20
 robotstxt=0
 maxrequestspersecond=1000

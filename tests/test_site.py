@@ -18,7 +18,7 @@ from rootaudit.handbook import permalinks
 
 from conftest import ROOT, mkdocs_build
 
-pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
+pytestmark = [pytest.mark.site]
 MANIFEST = yaml.safe_load((ROOT / "permalinks.yml").read_text())
 
 

@@ -79,12 +79,17 @@ def executed(name: str, scenario: str = "demo", params: dict[str, Any] | None = 
     out = EXECUTED / f"{name}.{cache_key(path, scenario, params)}.ipynb"
     if out.exists():
         return out
-    with _lock:  # one scenario loaded at a time in the shared emulator
+    import fcntl
+
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    # One scenario at a time in this process's emulator, and one execution of a notebook across processes
+    # (parallel test workers, a serve and a build): whoever waits finds the executed copy and reuses it.
+    with _lock, open(EXECUTED / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         if out.exists():
             return out
         account = emulator().load(scenario)
         nb = execute(path, account.env(), params)
-        EXECUTED.mkdir(parents=True, exist_ok=True)
         for stale in EXECUTED.glob(f"{name}.*.ipynb"):
             stale.unlink()
         tmp = out.with_suffix(".tmp")
