@@ -69,10 +69,6 @@ def eventbridge(**regions):
     return base
 
 
-def org(master=ACCOUNT, email="aws-root@example.com"):
-    return {"id": "o-example", "master_account_id": master, "master_account_email": email, "feature_set": "ALL"}
-
-
 def scp(content, name="deny-root", target="ou-abcd-11111111"):
     import json
 

@@ -9,8 +9,8 @@ from rootaudit.engine import evaluate_check
 from rootaudit.findings import Status
 
 from evidence_builders import (
-    DENY_ROOT, DENY_ROOT_NO_EXCEPTION, LOG_GROUP, NOW, ROOT_ARN, caller, days_ago, eventbridge, monitoring, org,
-    report, rule, scp, summary, trail,
+    DENY_ROOT, DENY_ROOT_NO_EXCEPTION, LOG_GROUP, NOW, ROOT_ARN, caller, days_ago, eventbridge, monitoring, report,
+    rule, scp, summary, trail,
 )
 
 CFG = AuditConfig(root_email_pattern=r"^aws-root(\+[a-z0-9-]+)?@example\.com$")
@@ -123,6 +123,8 @@ CASES = [
     ("org-scp-denies-root", {"scps": {"status": "no-organization"}}, NA, "not in an"),
     ("org-scp-denies-root", {"scps": {"status": "not-readable"}}, M, "--org"),
     ("org-scp-denies-root", {"scps": {"status": "ok"}}, E, "could not be read"),
+    ("org-scp-denies-root", {"scps": {"status": "error", "reason": "access denied to organizations:ListParents"}},
+     E, "organizations:ListParents"),
 ]
 
 

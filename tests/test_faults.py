@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import boto3
-import pytest
 
 from rootaudit import config as config_mod
 from rootaudit.config import AuditConfig

@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 
-from .checks import CATALOGUE, Check, select
+from .checks import Check, select
 from .config import AuditConfig
 from .evidence.collector import Collector, Context, SourceFailed
 from .evidence.errors import SourceError, classify

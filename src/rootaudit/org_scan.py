@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from dataclasses import replace
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timezone
@@ -83,7 +84,7 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
     except SourceFailed as failed:
         if failed.error.fatal:
             raise
-        preset["scps_error"] = failed.error.message
+        preset["scps"] = {"status": "error", "reason": failed.error.message}
 
     root_session, root_error = None, None
     if root_sessions:
@@ -120,20 +121,9 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
         reason = role_error + (f"; sts:AssumeRoot also failed: {root_error}" if root_error else "")
         report = Report(account_id=account_id, generated_at=now, findings=[
             _finding(c, Verdict(Status.ERROR, reason), base, account_id) for c in checks])
-    if "scps_error" in preset:
-        report.findings = [_finding(next(c for c in checks if c.id == f.check_id),
-                                    Verdict(Status.ERROR, preset["scps_error"]), base, account_id)
-                           if f.check_id == "org-scp-denies-root" else f for f in report.findings]
     report.account_id = account_id
-    report.findings = [f if f.account_id == account_id else _finding_with_account(f, account_id)
-                       for f in report.findings]
+    report.findings = [replace(f, account_id=account_id) for f in report.findings]
     return report
-
-
-def _finding_with_account(finding, account_id):
-    from dataclasses import replace
-
-    return replace(finding, account_id=account_id)
 
 
 def scan_organization(profile: str | None = None, region: str | None = None, config: AuditConfig | None = None,

@@ -49,6 +49,8 @@ def evaluate(ev, config):
         return manual("only the management account or a delegated administrator can read SCPs: run "
                       "`rootaudit scan --org` there, or check the policies on this account, its OUs and the root in "
                       "the Organizations console")
+    if status == "error":
+        return error(f"the SCPs applying to this account could not be read: {info.get('reason')}")
     if status != "ok" or not isinstance(info.get("policies"), list):
         return error("the SCPs applying to this account could not be read")
     denying, unreadable = [], []

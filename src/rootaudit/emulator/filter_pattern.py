@@ -327,7 +327,7 @@ _LOG_TOKEN = re.compile(r'"[^"]*"|\[[^\]]*\]|\S+')
 
 
 def _split_fields(body: str) -> list[str]:
-    parts, depth, quote, cur = [], 0, False, []
+    parts, quote, cur = [], False, []
     for c in body:
         if c == '"':
             quote = not quote

@@ -593,7 +593,6 @@ def _apply_organization(org: dict[str, Any], client: ClientFactory, region: str,
         if member["security_contact"] and member["id"] != audited:
             rs.put_alternate_contact(member["id"], "SECURITY", "Security Operations", "security-ops@example.com",
                                      "+15555550100", "Security team")
-    targets = {"root": root_id}
     for scp in org["scps"]:
         policy = orgs.create_policy(Name=scp["name"], Type="SERVICE_CONTROL_POLICY",
                                     Description="Deny the root user" + (" (AssumeRoot sessions exempt)"
