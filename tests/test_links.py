@@ -54,6 +54,10 @@ def _guard(event, args):
         raise OSError(f"network guard: {event} {host!r} refused")
 
 sys.addaudithook(_guard)
+import linkcheck.command.linkchecker as command
+# Run as root (CI), LinkChecker switches to user 'nobody', which cannot read a checkout under a private directory
+# and then silently loads no plugin (no AnchorCheck). It only reads our loopback server, so keep the user.
+command.drop_privileges = lambda: None
 from linkcheck.command.linkchecker import linkchecker
 sys.argv = ["linkchecker", *sys.argv[1:]]
 sys.exit(linkchecker())
