@@ -60,15 +60,12 @@ def child(args, env) -> tuple[float, float]:
 
 
 def in_process(fn, env):
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
+    from rootaudit.emulator import environment
+
+    with environment(env):
         started = time.perf_counter()
         result = fn()
         return time.perf_counter() - started, result
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def bench_scans(runs: int = 3) -> list[dict]:

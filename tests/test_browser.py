@@ -10,16 +10,15 @@ Screenshots of each page type go to build/screenshots/ for review.
 """
 from __future__ import annotations
 
-import functools
 import re
-import threading
 import warnings
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+
+from sitehost import serve, site_prefix
 
 pytestmark = [pytest.mark.browser]
 
@@ -40,62 +39,11 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def site_prefix() -> str:
-    """The path the site is published under, from mkdocs.yml's site_url (e.g. /root-user/)."""
-    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
-    path = urlsplit(match.group(1)).path if match else "/"
-    return path if path.endswith("/") else path + "/"
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Static files under `prefix`; anything else, or anything missing, gets 404.html with status 404."""
-
-    prefix = "/"
-
-    def translate_path(self, path):
-        path = path.split("?", 1)[0].split("#", 1)[0]
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "\0not-under-prefix")  # never exists
-        return super().translate_path("/" + path[len(self.prefix):])
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser dropping a connection is normal
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def base_url(built_site):
-    """http://127.0.0.1:<free port>/root-user/ serving the built site, in a thread; stopped after the module."""
-    prefix = site_prefix()
-    handler = type("Handler", (_Handler,), {"prefix": prefix})
-    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    """The built site on 127.0.0.1:<free port>, in a thread; stopped after the module."""
+    with serve(built_site, site_prefix()) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +116,8 @@ def tab(browser, base_url):
     t.close()
 
 
-# The theme asks for its web fonts from Google; nothing else may be requested from another host.
-ALLOWED_EXTERNAL_REQUESTS = {"fonts.googleapis.com"}
+# Nothing may be requested from another host (mkdocs.yml sets theme.font: false, so not even web fonts).
+ALLOWED_EXTERNAL_REQUESTS: set[str] = set()
 
 
 def assert_clean(tab: Tab, expected_404: tuple[str, ...] = ()):

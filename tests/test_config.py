@@ -2,10 +2,10 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
 from rootaudit import config as config_mod
 from rootaudit.config import ConfigError
+from rootaudit.handbook import mkdocs_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ def test_shipped_handbook_yml_loads():
 
 
 def test_handbook_url_matches_mkdocs_site_url():
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text().split("\nplugins:")[0])["site_url"]
+    site_url = mkdocs_config()["site_url"]
     assert config_mod.load(ROOT / "handbook.yml").org["handbook_url"] == site_url
 
 

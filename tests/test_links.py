@@ -15,18 +15,17 @@
 from __future__ import annotations
 
 import csv
-import functools
 import re
 import subprocess
 import sys
-import threading
 from collections import defaultdict
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
+from sitehost import serve, site_prefix
 
 
 
@@ -62,70 +61,6 @@ from linkcheck.command.linkchecker import linkchecker
 sys.argv = ["linkchecker", *sys.argv[1:]]
 sys.exit(linkchecker())
 """
-
-
-def site_prefix() -> str:
-    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
-    path = urlsplit(match.group(1)).path if match else "/"
-    return path if path.endswith("/") else path + "/"
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Static files under `prefix`; anything else gets 404.html with status 404, as the real host does."""
-
-    prefix = "/"
-
-    def translate_path(self, path):
-        path = path.split("?", 1)[0].split("#", 1)[0]
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "\0not-under-prefix")
-        return super().translate_path("/" + path[len(self.prefix):])
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def end_headers(self):
-        self.send_header("LinkChecker", "local test server: no rate limit")
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class serve:
-    """Context manager: the directory served on 127.0.0.1:<free port> under `prefix`, in a thread."""
-
-    def __init__(self, directory: Path, prefix: str = "/"):
-        handler = type("Handler", (_Handler,), {"prefix": prefix})
-        self.server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}{prefix}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="linkcheck-server", daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        return self.base
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 def linkcheckerrc(base: str) -> str:

@@ -22,16 +22,11 @@ NO_ROLE, SUSPENDED = "100000000013", "100000000017"
 @pytest.fixture(scope="module")
 def org_reports(emulator):
     account = emulator.load("organization")
-    saved = dict(os.environ)
-    os.environ.update(account.env())
-    try:
+    with account.environment():
         emulator.clear_recorded()
         reports = scan_organization(session=account.session(), config=CFG, progress="never")
         recorded = emulator.recorded()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        emulator.reset()
+    emulator.reset()
     return reports, recorded
 
 

@@ -33,17 +33,10 @@ def recorded_by_scenario(emulator):
     seen = {}
     for scenario in sorted(EXPECTED):
         account = emulator.load(scenario)
-        import os
-
-        saved = dict(os.environ)
-        os.environ.update(account.env())
-        try:
+        with account.environment():
             emulator.clear_recorded()
             scan(session=account.session(), config=CFG)
             seen[scenario] = set(emulator.recorded())
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
     emulator.reset()
     return seen
 

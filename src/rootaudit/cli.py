@@ -135,8 +135,6 @@ def cmd_scan(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    import os
-
     from .engine import scan
 
     cfg = config_mod.load(args.config or config_mod.default_path())
@@ -150,16 +148,8 @@ def cmd_demo(args) -> int:
             account = emu.load(args.scenario)
         except (FileNotFoundError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        saved = {k: os.environ.get(k) for k in account.env()}
-        os.environ.update(account.env())  # the product reaches the emulator only through AWS_ENDPOINT_URL
-        try:
+        with account.environment():  # the product reaches the emulator only through AWS_ENDPOINT_URL
             report = scan(session=account.session(), config=cfg, check_ids=ids)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
     print(f"Emulated account (scenario '{args.scenario}'), not a real AWS account.", file=sys.stderr)
     return _finish([report], args)
 

@@ -92,7 +92,7 @@ def scan(
     config = config or AuditConfig()
     selected = checks if checks is not None else select(check_ids)
     now = now or datetime.now(timezone.utc)
-    base = handbook_url or config.org.get("handbook_url") or DEFAULT_HANDBOOK_URL
+    base = handbook_url or handbook_base(config)
     if session is None:
         try:
             session = make_session(profile, region)
@@ -117,8 +117,19 @@ def scan(
             aborted.endpoint, aborted.calls = report.endpoint, ctx.calls
             return aborted
 
+    report.findings = evaluate_all(selected, collector, config, now, base, report.account_id)
+    return report
+
+
+def evaluate_all(checks: list[Check], collector: Collector, config: AuditConfig, now: datetime, base: str,
+                 account_id: str | None) -> list[Finding]:
+    """Collect what each check needs (each source once) and evaluate it; every failure becomes a verdict.
+
+    Shared by scan() and the notebooks, so a notebook's verdict table is exactly what the CLI would report.
+    """
+    findings = []
     fatal: SourceError | None = None
-    for check in selected:
+    for check in checks:
         if fatal is not None:  # the endpoint or credentials went away mid-scan: do not wait on every call
             verdict = Verdict(Status.ERROR, fatal.message, {"failed_action": fatal.action, "kind": fatal.kind})
         else:
@@ -130,8 +141,19 @@ def scan(
                 err = failed.error
                 fatal = err if err.fatal else None
                 verdict = Verdict(Status.ERROR, err.message, {"failed_action": err.action, "kind": err.kind})
-        report.findings.append(_finding(check, verdict, base, report.account_id))
-    return report
+        findings.append(_finding(check, verdict, base, account_id))
+    return findings
+
+
+def handbook_base(config: AuditConfig) -> str:
+    """Where findings link to: org.handbook_url from handbook.yml, else the example site."""
+    return config.org.get("handbook_url") or DEFAULT_HANDBOOK_URL
+
+
+def error_findings(checks: list[Check], reason: str, base: str, account_id: str | None,
+                   detail: dict[str, Any] | None = None) -> list[Finding]:
+    """The same ERROR for every check: nothing about this account could be read."""
+    return [_finding(c, Verdict(Status.ERROR, reason, detail or {}), base, account_id) for c in checks]
 
 
 def _finding(check: Check, verdict: Verdict, base: str, account_id: str | None) -> Finding:
@@ -144,8 +166,8 @@ def _finding(check: Check, verdict: Verdict, base: str, account_id: str | None) 
 
 def _aborted(selected: list[Check], reason: str, now: datetime, base: str, err: SourceError | None = None) -> Report:
     detail = {"failed_action": err.action, "kind": err.kind} if err else {}
-    findings = [_finding(c, Verdict(Status.ERROR, reason, detail), base, None) for c in selected]
-    return Report(account_id=None, generated_at=now, findings=findings, aborted=reason)
+    return Report(account_id=None, generated_at=now, findings=error_findings(selected, reason, base, None, detail),
+                  aborted=reason)
 
 
-__all__ = ["Report", "scan", "evaluate_check", "make_session"]
+__all__ = ["Report", "scan", "evaluate_all", "evaluate_check", "error_findings", "handbook_base", "make_session"]

@@ -21,13 +21,13 @@ import boto3
 
 from .checks import select
 from .config import AuditConfig
-from .engine import DEFAULT_REGION, Report, _aborted, _finding, make_session, scan
+from .engine import DEFAULT_REGION, Report, _aborted, error_findings, handbook_base, make_session, scan
 from .evidence.collector import Collector, Context, SourceFailed
 from .evidence.errors import classify
 from .evidence.sources import scp_chain
-from .findings import Status, Verdict
+from .findings import Status
+from .policy import AUDIT_TASK_POLICY
 
-AUDIT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 ROOT_SESSION_SOURCES = {"account_summary"}  # what the audit task policy lets a root session read
 
 
@@ -70,8 +70,8 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
     region = mgmt.region
     if account.get("Status", "ACTIVE") != "ACTIVE":
         reason = f"account {account_id} is {account.get('Status')}: it cannot be audited"
-        return Report(account_id=account_id, generated_at=now, findings=[
-            _finding(c, Verdict(Status.ERROR, reason), base, account_id) for c in checks])
+        return Report(account_id=account_id, generated_at=now,
+                      findings=error_findings(checks, reason, base, account_id))
 
     preset = {
         "organization": org,
@@ -114,13 +114,12 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
         partial = scan(session=root_session, config=config, checks=usable, preset=preset, root_session=root_session,
                        region=region, handbook_url=base, now=now)
         by_id = {f.check_id: f for f in partial.findings}
-        report = Report(account_id=account_id, generated_at=now, findings=[
-            by_id.get(c.id) or _finding(c, Verdict(Status.ERROR, role_error), base, account_id) for c in checks],
-            calls=partial.calls)
+        report = Report(account_id=account_id, generated_at=now, calls=partial.calls, findings=[
+            by_id.get(f.check_id, f) for f in error_findings(checks, role_error, base, account_id)])
     else:
         reason = role_error + (f"; sts:AssumeRoot also failed: {root_error}" if root_error else "")
-        report = Report(account_id=account_id, generated_at=now, findings=[
-            _finding(c, Verdict(Status.ERROR, reason), base, account_id) for c in checks])
+        report = Report(account_id=account_id, generated_at=now,
+                        findings=error_findings(checks, reason, base, account_id))
     report.account_id = account_id
     report.findings = [replace(f, account_id=account_id) for f in report.findings]
     return report
@@ -134,7 +133,7 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     config = config or AuditConfig()
     checks = select(check_ids)
     now = datetime.now(timezone.utc)
-    base = config.org.get("handbook_url") or "https://root-handbook.example.com/"
+    base = handbook_base(config)
     started = time.monotonic()
     try:
         session = session or make_session(profile, region)
@@ -176,8 +175,8 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
                 report = future.result()
             except Exception as exc:  # isolation: one account's surprise never stops the others
                 reason = f"could not audit {account['Id']}: {classify(exc, 'org scan').message}"
-                report = Report(account_id=account["Id"], generated_at=now, findings=[
-                    _finding(c, Verdict(Status.ERROR, reason), base, account["Id"]) for c in checks])
+                report = Report(account_id=account["Id"], generated_at=now,
+                                findings=error_findings(checks, reason, base, account["Id"]))
             reports.append(report)
             bar.step(account["Id"])
             if on_account:

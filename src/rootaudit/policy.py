@@ -15,6 +15,7 @@ ORG_SCAN_ACTIONS = (
     "sts:AssumeRole",
     "sts:AssumeRoot",
 )
+AUDIT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 
 
 def check_actions() -> list[str]:
@@ -22,15 +23,14 @@ def check_actions() -> list[str]:
 
 
 def least_privilege_policy() -> dict:
-    statements = [{"Sid": "RootAuditChecks", "Effect": "Allow", "Action": check_actions(), "Resource": "*"},
-                  {"Sid": "RootAuditOrganization", "Effect": "Allow", "Action": sorted(ORG_SCAN_ACTIONS),
-                   "Resource": "*"}]
     # AssumeRoot only with the read-only audit task policy: the scan can never obtain a root session that writes.
-    statements[1]["Action"].remove("sts:AssumeRoot")
-    statements.append({"Sid": "RootAuditAssumeRootReadOnly", "Effect": "Allow", "Action": "sts:AssumeRoot",
-                       "Resource": "*", "Condition": {"StringEquals": {
-                           "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}}})
-    return {"Version": "2012-10-17", "Statement": statements}
+    org_actions = sorted(a for a in ORG_SCAN_ACTIONS if a != "sts:AssumeRoot")
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "RootAuditChecks", "Effect": "Allow", "Action": check_actions(), "Resource": "*"},
+        {"Sid": "RootAuditOrganization", "Effect": "Allow", "Action": org_actions, "Resource": "*"},
+        {"Sid": "RootAuditAssumeRootReadOnly", "Effect": "Allow", "Action": "sts:AssumeRoot", "Resource": "*",
+         "Condition": {"StringEquals": {"sts:TaskPolicyArn": AUDIT_TASK_POLICY}}},
+    ]}
 
 
 def policy_json() -> str:

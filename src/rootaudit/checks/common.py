@@ -49,19 +49,6 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def account_role(org: Any, caller: Any) -> str:
-    """standalone, management or member."""
-    if not org:
-        return "standalone"
-    if isinstance(org, dict) and isinstance(caller, dict) and org.get("master_account_id") == caller.get("account"):
-        return "management"
-    return "member"
-
-
-def listing(items: list[str], empty: str = "none") -> str:
-    return ", ".join(items) if items else empty
-
-
 def flag_verdict(summary: Any, key: str, present: str, absent: str):
     """PASS when a GetAccountSummary flag is 0, FAIL when 1, ERROR when missing (keys, certificates)."""
     from ..findings import error, failed, passed

@@ -10,6 +10,7 @@ state on moto's objects), grafts (operations moto lacks), interceptor (recorder,
 filter_pattern (CloudWatch Logs filter patterns for logs:TestMetricFilter).
 """
 from .scenario import ScenarioError, build_org, list_scenarios, scenario_path
-from .server import EmulatedAccount, Emulator
+from .server import EmulatedAccount, Emulator, environment
 
-__all__ = ["Emulator", "EmulatedAccount", "ScenarioError", "build_org", "list_scenarios", "scenario_path"]
+__all__ = ["Emulator", "EmulatedAccount", "ScenarioError", "build_org", "environment", "list_scenarios",
+           "scenario_path"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,21 @@ def _shared_loader() -> botocore.loaders.Loader:
     if _LOADER is None:
         _LOADER = botocore.loaders.create_loader()
     return _LOADER
+
+
+@contextmanager
+def environment(env: dict[str, str]):
+    """Set these environment variables for the block, then put back exactly what was there before."""
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @dataclass
@@ -60,6 +76,10 @@ class EmulatedAccount:
         if self.credentials.get("SessionToken"):
             env["AWS_SESSION_TOKEN"] = self.credentials["SessionToken"]
         return env
+
+    def environment(self):
+        """`with account.environment():` the standard AWS variables point at this account inside the block."""
+        return environment(self.env())
 
     def session(self) -> boto3.Session:
         """A new boto3 session with this account's credentials and region (the endpoint comes from

@@ -6,3 +6,10 @@ ROOT = Path(__file__).resolve().parents[3]  # the repository (src/rootaudit/hand
 # Overridable so the tests can build a copy of the site around a deliberately broken notebook.
 NOTEBOOKS = Path(os.environ.get("HANDBOOK_NOTEBOOKS", ROOT / "notebooks"))
 EXECUTED = ROOT / "build" / "executed"
+
+
+def mkdocs_config() -> dict:
+    """mkdocs.yml as data (it uses no custom YAML tags, so a safe load reads all of it)."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))

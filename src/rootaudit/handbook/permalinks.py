@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from . import ROOT
+from . import ROOT, mkdocs_config
 from .ticket import page_url
 
 EXPLICIT_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)[^}]*\}")
@@ -33,9 +33,10 @@ def current() -> dict[str, list[str]]:
 
 def redirected() -> list[str]:
     """Old URLs kept alive by mkdocs-redirects."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    block = text.split("redirect_maps:", 1)[1].split("\n\n", 1)[0]
-    return [page_url("", line.split(":")[0].strip()).lstrip("/") for line in block.splitlines() if ":" in line]
+    for plugin in mkdocs_config()["plugins"]:
+        if isinstance(plugin, dict) and "redirects" in plugin:
+            return [page_url("", old).lstrip("/") for old in plugin["redirects"]["redirect_maps"]]
+    return []
 
 
 def load(path: Path) -> dict:

@@ -4,9 +4,7 @@ from __future__ import annotations
 import re
 import sys
 
-import yaml
-
-from . import ROOT
+from . import ROOT, mkdocs_config
 
 STEP = re.compile(r"^\s*- \[ \] \[(?P<title>[^\]]+)\]\((?P<path>[^)#]+\.md)(?P<anchor>#[^)]*)?\)(?P<rest>.*)$")
 
@@ -22,8 +20,7 @@ def page_url(site_url: str, path: str) -> str:
 
 
 def site_url() -> str:
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("\nplugins:")[0])["site_url"]
+    return mkdocs_config()["site_url"]
 
 
 def _rendered_onboarding() -> str:
