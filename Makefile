@@ -9,6 +9,8 @@ export AWS_EC2_METADATA_DISABLED := true
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
+# The site tooling lives in tools/ and runs from the checkout only.
+export PYTHONPATH := $(CURDIR)/tools
 
 .PHONY: setup browser serve site test bench ticket strip lock permalinks policy clean
 
@@ -43,16 +45,16 @@ bench: setup
 	$(BIN)/python scripts/bench.py
 
 ticket: setup
-	@$(BIN)/python -m rootaudit.handbook.ticket
+	@$(BIN)/python -m handbook_site.ticket
 
 strip: setup
-	$(BIN)/python -m rootaudit.handbook.strip notebooks/*.ipynb
+	$(BIN)/python -m handbook_site.strip notebooks/*.ipynb
 
 policy: setup
 	$(BIN)/python -m rootaudit.policy docs/reference/rootaudit-policy.json
 
 permalinks: setup
-	$(BIN)/python -m rootaudit.handbook.permalinks --write permalinks.yml
+	$(BIN)/python -m handbook_site.permalinks --write permalinks.yml
 
 # Regenerate the lock from requirements.in (needs the package registry).
 lock:

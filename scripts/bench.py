@@ -33,7 +33,7 @@ class EmulatorProcess:
             yaml.safe_dump(scenario, handle)
             handle.close()
             scenario = handle.name
-        self.proc = subprocess.Popen([PY, "-m", "rootaudit.emulator", "--scenario", scenario], cwd=ROOT, env=BASE_ENV,
+        self.proc = subprocess.Popen([PY, "-m", "rootaudit_emulator", "--scenario", scenario], cwd=ROOT, env=BASE_ENV,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.env = dict(BASE_ENV)
         for line in self.proc.stdout:
@@ -60,7 +60,7 @@ def child(args, env) -> tuple[float, float]:
 
 
 def in_process(fn, env):
-    from rootaudit.emulator import environment
+    from rootaudit_emulator import environment
 
     with environment(env):
         started = time.perf_counter()
@@ -86,8 +86,8 @@ def bench_scans(runs: int = 3) -> list[dict]:
 
 def bench_org(sizes=(10, 100, 500), workers: int = 8) -> list[dict]:
     from rootaudit import config
-    from rootaudit.emulator.scenario import build_org
-    from rootaudit.org_scan import scan_organization
+    from rootaudit_emulator.scenario import build_org
+    from rootaudit.org.scan import scan_organization
 
     cfg = config.load(ROOT / "handbook.yml")
     rows = []

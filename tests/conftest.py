@@ -19,7 +19,7 @@ SCENARIOS = ["demo", "hardened", "neglected", "member-no-root-credentials", "sta
 
 @pytest.fixture(scope="session")
 def emulator():
-    from rootaudit.emulator import Emulator
+    from rootaudit_emulator import Emulator
 
     emu = Emulator()
     emu.start()

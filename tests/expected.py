@@ -1,6 +1,6 @@
 """The verdict every check must reach in each shipped scenario (a single-account scan of the audited account).
 
-The scenarios (src/rootaudit/emulator/scenarios/*.yaml) describe why; these are what the checks must conclude.
+The scenarios (src/rootaudit_emulator/scenarios/*.yaml) describe why; these are what the checks must conclude.
 """
 P, F, NA, M = "PASS", "FAIL", "NOT_APPLICABLE", "MANUAL"
 

@@ -8,7 +8,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rootaudit.handbook import mkdocs_config
+from handbook_site import mkdocs_config
 
 
 def site_prefix() -> str:

@@ -5,7 +5,7 @@ import pytest
 
 from rootaudit import config as config_mod
 from rootaudit.config import ConfigError
-from rootaudit.handbook import mkdocs_config
+from handbook_site import mkdocs_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

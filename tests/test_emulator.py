@@ -1,4 +1,4 @@
-"""The emulated AWS account (rootaudit.emulator): scenarios, grafted operations, knobs, filter patterns.
+"""The emulated AWS account (rootaudit_emulator): scenarios, grafted operations, knobs, filter patterns.
 
 Everything but the filter-pattern unit tests talks HTTP to the real moto server on 127.0.0.1 (the session
 ``emulator`` fixture from conftest.py) with ordinary boto3 clients, so botocore parses every answer.
@@ -16,9 +16,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from rootaudit.emulator import ScenarioError, build_org, list_scenarios, scenario_path
-from rootaudit.emulator import filter_pattern as fp
-from rootaudit.emulator import root_state
+from rootaudit_emulator import ScenarioError, build_org, list_scenarios, scenario_path
+from rootaudit_emulator import filter_pattern as fp
+from rootaudit_emulator import root_state
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 REQUIRED = {"demo", "hardened", "neglected", "member-no-root-credentials", "standalone", "organization", "bulk"}
@@ -556,8 +556,8 @@ def test_build_org_of_500_members_is_fast(emulator):
 
 
 def test_module_command_prints_exports_then_serves(monkeypatch, capsys):
-    """``python -m rootaudit.emulator``, run in-process: Ctrl-C is simulated by the wait returning."""
-    from rootaudit.emulator import __main__ as cli
+    """``python -m rootaudit_emulator``, run in-process: Ctrl-C is simulated by the wait returning."""
+    from rootaudit_emulator import __main__ as cli
 
     seen = {}
 

@@ -1,7 +1,7 @@
 """The moto 5.2.5 private names the emulator relies on: one test that fails loudly when an upgrade moves them.
 
-rootaudit.emulator sets root-user state on moto's Python objects and grafts operations onto its response
-classes (see src/rootaudit/emulator/root_state.py, grafts.py, server.py).  None of that is public API, so the
+rootaudit_emulator sets root-user state on moto's Python objects and grafts operations onto its response
+classes (see src/rootaudit_emulator/root_state.py, grafts.py, server.py).  None of that is public API, so the
 version is pinned and every name is checked here, on fresh objects that touch no global moto state.
 """
 from __future__ import annotations
@@ -132,4 +132,4 @@ def _missing() -> list[str]:
 def test_moto_internals_the_emulator_relies_on_are_present():
     missing = _missing()
     assert not missing, "moto internals moved: " + "; ".join(missing) + \
-        " (update src/rootaudit/emulator/ for the new moto, or pin moto[server]==5.2.5)"
+        " (update src/rootaudit_emulator/ for the new moto, or pin moto[server]==5.2.5)"

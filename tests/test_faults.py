@@ -12,10 +12,10 @@ import boto3
 
 from rootaudit import config as config_mod
 from rootaudit.config import AuditConfig
-from rootaudit.emulator import Emulator
+from rootaudit_emulator import Emulator
 import yaml
 
-from rootaudit.emulator import scenario_path
+from rootaudit_emulator import scenario_path
 from rootaudit.engine import scan
 
 from expected import EXPECTED

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from rootaudit.checks import CATALOGUE, TOPICS
-from rootaudit.handbook.nbexec import execute
+from handbook_site.nbexec import execute
 
 from expected import EXPECTED
 

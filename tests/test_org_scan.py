@@ -12,7 +12,7 @@ import pytest
 
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
-from rootaudit.org_scan import scan_organization
+from rootaudit.org.scan import scan_organization
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = config_mod.load(ROOT / "handbook.yml")

@@ -11,7 +11,7 @@ from policy_sentry.querying.actions import get_action_data
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.engine import scan
-from rootaudit.handbook.macros import POLICY_FILE
+from handbook_site.macros import POLICY_FILE
 from rootaudit.policy import ORG_SCAN_ACTIONS, check_actions, policy_json
 
 from expected import EXPECTED

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from rootaudit.checks import CATALOGUE
-from rootaudit.handbook import permalinks
+from handbook_site import permalinks
 
 from conftest import ROOT, mkdocs_build
 
@@ -110,7 +110,7 @@ def site_copy(tmp_path, built_site):
             ext["pymdownx.snippets"]["base_path"] = [str(ROOT / "snippets")]
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "macros" in plugin:
-            plugin["macros"]["module_name"] = str(ROOT / "src/rootaudit/handbook/macros")
+            plugin["macros"]["module_name"] = str(ROOT / "tools/handbook_site/macros")
             plugin["macros"]["include_dir"] = str(ROOT / "snippets")
     path = tmp_path / "mkdocs.yml"
 

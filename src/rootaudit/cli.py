@@ -9,7 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__, config as config_mod
+from . import __version__
+from . import config as config_mod
 from .checks import CATALOGUE, UnknownCheck, select
 from .report import FORMATS
 from .report.table import root_banner
@@ -126,7 +127,7 @@ def cmd_scan(args) -> int:
     cfg = config_mod.load(args.config or config_mod.default_path())
     ids = _check_ids(args.checks)
     if args.org:
-        from .org_scan import scan_organization
+        from .org.scan import scan_organization
 
         reports = scan_organization(profile=args.profile, region=args.region, config=cfg, check_ids=ids,
                                     role_name=args.org_role, progress=args.progress)
@@ -139,10 +140,12 @@ def cmd_demo(args) -> int:
 
     cfg = config_mod.load(args.config or config_mod.default_path())
     ids = _check_ids(args.checks)
+    from .sandbox import SandboxUnavailable, emulator_class
+
     try:
-        from .emulator import Emulator
-    except ImportError:
-        raise UsageError("the emulated account needs moto: pip install 'rootaudit[emulator]'") from None
+        Emulator = emulator_class()
+    except SandboxUnavailable as exc:
+        raise UsageError(str(exc)) from None
     with Emulator() as emu:
         try:
             account = emu.load(args.scenario)

@@ -15,8 +15,8 @@ import boto3
 
 from .checks import Check, select
 from .config import AuditConfig
-from .evidence.collector import Collector, Context, SourceFailed
-from .evidence.errors import SourceError, classify
+from .evidence.collector import Collector, Context
+from .evidence.errors import SourceError, SourceFailed, classify
 from .findings import Finding, Status, Verdict
 
 DEFAULT_HANDBOOK_URL = "https://root-handbook.example.com/"

@@ -11,7 +11,8 @@ from typing import Any
 from . import config as config_mod
 from .checks import BY_ID, select
 from .engine import DEFAULT_REGION, Report, evaluate_all, handbook_base
-from .evidence.collector import Collector, Context, SourceFailed
+from .evidence.collector import Collector, Context
+from .evidence.errors import SourceFailed
 from .findings import Status
 from .report.table import root_banner
 
@@ -35,11 +36,11 @@ def _has_credentials(session) -> bool:
 
 def _embedded_session(scenario: str):
     """Start the emulated account in this kernel and point the standard AWS variables at it."""
-    from .emulator import Emulator
+    from .sandbox import emulator_class
 
     emu = _emulators.get("emulator")
     if emu is None:
-        emu = _emulators["emulator"] = Emulator()
+        emu = _emulators["emulator"] = emulator_class()()
         emu.start()
     account = emu.load(scenario)
     os.environ.update(account.env())  # the only way the product reaches the emulator: AWS_ENDPOINT_URL

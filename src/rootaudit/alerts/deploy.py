@@ -12,9 +12,18 @@ from typing import Callable
 
 from botocore.exceptions import ClientError
 
-from . import ALARM_NAME, FILTER_NAME, METRIC_NAME, METRIC_NAMESPACE, RULE_NAME, TOPIC_NAME, event_pattern, metric_filter
 from ..evidence.errors import classify
 from ..report.table import root_banner
+from . import (
+    ALARM_NAME,
+    FILTER_NAME,
+    METRIC_NAME,
+    METRIC_NAMESPACE,
+    RULE_NAME,
+    TOPIC_NAME,
+    event_pattern,
+    metric_filter,
+)
 
 
 @dataclass

@@ -5,9 +5,19 @@ Each check lives in its own module named after its id (root-mfa-enabled -> root_
 from __future__ import annotations
 
 from . import (
-    caller_not_root, cloudtrail_multi_region, org_central_root_access, org_scp_denies_root, root_activity_alert,
-    root_email_distribution_list, root_hardware_mfa, root_mfa_enabled, root_no_access_keys,
-    root_no_signing_certificates, root_not_recently_used, root_usage_alarm, security_contact_registered,
+    caller_not_root,
+    cloudtrail_multi_region,
+    org_central_root_access,
+    org_scp_denies_root,
+    root_activity_alert,
+    root_email_distribution_list,
+    root_hardware_mfa,
+    root_mfa_enabled,
+    root_no_access_keys,
+    root_no_signing_certificates,
+    root_not_recently_used,
+    root_usage_alarm,
+    security_contact_registered,
 )
 from .model import TOPICS, Check
 

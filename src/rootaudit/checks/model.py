@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..config import AuditConfig
-from ..evidence.sources import SOURCES, actions_for
+from ..evidence import sources as _sources  # noqa: F401  (registers every source before checks name them)
+from ..evidence.registry import SOURCES, actions_for
 from ..findings import Status, Verdict
 
 SEVERITIES = ("critical", "high", "medium", "low")

@@ -6,23 +6,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from botocore.config import Config
 from botocore import xform_name
+from botocore.config import Config
 
 from ..config import AuditConfig
-from .errors import SourceError, classify
+from .errors import SourceError, SourceFailed, classify
+from .sources import SOURCES
 
 # Standard retry mode backs off on throttling: the first call and up to 5 retries, then the check reports ERROR.
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
 
 # botocore service name -> IAM action prefix, where they differ.
 _IAM_PREFIX = {"cloudwatch": "cloudwatch", "logs": "logs", "events": "events"}
-
-
-class SourceFailed(Exception):
-    def __init__(self, error: SourceError):
-        super().__init__(error.message)
-        self.error = error
 
 
 @dataclass
@@ -86,8 +81,6 @@ class Collector:
         self.errors: dict[str, SourceError] = {}
 
     def get(self, name: str) -> Any:
-        from .sources import SOURCES  # sources import this module
-
         if name in self.values:
             return self.values[name]
         if name in self.errors:

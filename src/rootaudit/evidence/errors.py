@@ -32,6 +32,14 @@ class SourceError:
         return self.kind in FATAL_KINDS
 
 
+class SourceFailed(Exception):
+    """Raised by Context.call and the fetchers; carries the SourceError the engine turns into a verdict."""
+
+    def __init__(self, error: SourceError):
+        super().__init__(error.message)
+        self.error = error
+
+
 def classify(exc: BaseException, action: str, profile: str | None = None) -> SourceError:
     login = f"aws sso login --profile {profile}" if profile else "aws sso login (or refresh your credentials)"
     if isinstance(exc, bce.NoCredentialsError):

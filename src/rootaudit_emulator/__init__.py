@@ -1,6 +1,6 @@
 """The embedded emulated AWS account: moto's server in this process, plus what moto lacks for root posture.
 
-    from rootaudit.emulator import Emulator
+    from rootaudit_emulator import Emulator
     with Emulator() as emu:
         acct = emu.load("demo")          # reset, then build a shipped scenario (or a YAML path, or a dict)
         os.environ.update(acct.env())    # AWS_ENDPOINT_URL + credentials that land in acct.account_id

@@ -11,24 +11,34 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import replace
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable
 
 import boto3
 
-from .checks import select
-from .config import AuditConfig
-from .engine import DEFAULT_REGION, Report, _aborted, error_findings, handbook_base, make_session, scan
-from .evidence.collector import Collector, Context, SourceFailed
-from .evidence.errors import classify
-from .evidence.sources import scp_chain
-from .findings import Status
-from .policy import AUDIT_TASK_POLICY
+from ..checks import select
+from ..config import AuditConfig
+from ..engine import (
+    DEFAULT_REGION,
+    Report,
+    _aborted,
+    error_findings,
+    handbook_base,
+    make_session,
+    scan,
+)
+from ..evidence.collector import Collector, Context
+from ..evidence.errors import SourceFailed, classify
+from ..evidence.sources import SOURCES
+from ..findings import Status
+from ..policy import AUDIT_TASK_POLICY
+from .scps import scp_chain
 
-ROOT_SESSION_SOURCES = {"account_summary"}  # what the audit task policy lets a root session read
+# What the audit task policy lets a root session read: a fact of each source (Source.root_session).
+ROOT_SESSION_SOURCES = {name for name, source in SOURCES.items() if source.root_session}
 
 
 def _session_from(creds: dict, region: str, base: boto3.Session) -> boto3.Session:

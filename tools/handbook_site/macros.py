@@ -5,11 +5,15 @@ Loaded by path (mkdocs.yml: macros.module_name), so it imports rootaudit absolut
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
-from rootaudit import config as config_mod
-from rootaudit.checks import CATALOGUE
-from rootaudit.findings import Status
-from rootaudit.handbook import ROOT
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/, for `mkdocs build` run without make
+
+from handbook_site import ROOT  # noqa: E402
+from rootaudit import config as config_mod  # noqa: E402
+from rootaudit.checks import CATALOGUE  # noqa: E402
+from rootaudit.findings import Status  # noqa: E402
 
 POLICY_FILE = ROOT / "docs" / "reference" / "rootaudit-policy.json"
 
@@ -84,8 +88,8 @@ def iam_policy() -> str:
 
 
 def notebook(name: str, scenario: str = "demo") -> str:
-    from rootaudit.handbook.nbexec import executed
-    from rootaudit.handbook.nbrender import to_markdown
+    from handbook_site.nbexec import executed
+    from handbook_site.nbrender import to_markdown
 
     return to_markdown(executed(name, scenario))
 

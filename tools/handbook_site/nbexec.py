@@ -21,8 +21,8 @@ _emulator = None
 
 def _source_digest() -> str:
     h = hashlib.sha256()
-    for path in sorted((ROOT / "src" / "rootaudit").rglob("*")):
-        if path.suffix in (".py", ".yaml", ".json") and "handbook" not in path.parts:
+    for path in sorted((ROOT / "src").rglob("*")):
+        if path.suffix in (".py", ".yaml", ".json"):
             h.update(path.relative_to(ROOT).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
@@ -55,7 +55,7 @@ def emulator():
     """One emulated account for the whole build process."""
     global _emulator
     if _emulator is None:
-        from ..emulator import Emulator
+        from rootaudit_emulator import Emulator
 
         _emulator = Emulator()
         _emulator.start()
@@ -63,7 +63,7 @@ def emulator():
 
 
 def cache_key(path: Path, scenario: str, params: dict[str, Any]) -> str:
-    from ..emulator import scenario_path
+    from rootaudit_emulator import scenario_path
 
     h = hashlib.sha256(path.read_bytes())
     h.update(scenario_path(scenario).read_bytes())

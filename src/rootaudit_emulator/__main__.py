@@ -1,6 +1,6 @@
-"""``python -m rootaudit.emulator --scenario demo [--port 5000]``: serve a scenario until Ctrl-C.
+"""``python -m rootaudit_emulator --scenario demo [--port 5000]``: serve a scenario until Ctrl-C.
 
-Prints ``export`` lines so that a shell (``eval "$(python -m rootaudit.emulator ... | head -n 7)"``), the AWS
+Prints ``export`` lines so that a shell (``eval "$(python -m rootaudit_emulator ... | head -n 7)"``), the AWS
 CLI or ``rootaudit scan`` in another terminal reach the emulated account.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _wait_for_ctrl_c() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rootaudit.emulator", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rootaudit_emulator", description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="demo",
                         help=f"a shipped scenario ({', '.join(list_scenarios())}) or a path to a YAML file")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")

@@ -365,8 +365,8 @@ def _install_account() -> None:
 
 def _install_logs_and_events() -> None:
     from moto.events.models import EventPattern
-    from moto.logs.responses import LogsResponse
     from moto.events.responses import EventsHandler
+    from moto.logs.responses import LogsResponse
 
     @answers
     def test_metric_filter(self: Any) -> ActionResult:

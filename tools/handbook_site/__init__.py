@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]  # the repository (src/rootaudit/handbook -> repo)
+ROOT = Path(__file__).resolve().parents[2]  # the repository (tools/handbook_site -> repo)
 # Overridable so the tests can build a copy of the site around a deliberately broken notebook.
 NOTEBOOKS = Path(os.environ.get("HANDBOOK_NOTEBOOKS", ROOT / "notebooks"))
 EXECUTED = ROOT / "build" / "executed"

@@ -24,7 +24,6 @@ from botocore.config import Config
 from . import grafts, root_state, scenario
 from .interceptor import Interceptor
 
-
 _LOADER: botocore.loaders.Loader | None = None
 
 
@@ -104,10 +103,12 @@ class _Server:
 
         class Server(ThreadedMotoServer):
             def _server_entry(inner) -> None:  # noqa: N805 - moto's hook; replicated to wrap the app
+                from moto.moto_server.werkzeug_app import (
+                    DomainDispatcherApplication,
+                    MotoRequestHandler,
+                    create_backend_app,
+                )
                 from werkzeug.serving import make_server
-
-                from moto.moto_server.werkzeug_app import (DomainDispatcherApplication, MotoRequestHandler,
-                                                           create_backend_app)
 
                 class QuietHandler(MotoRequestHandler):
                     def log_request(self, *args: Any, **kwargs: Any) -> None:

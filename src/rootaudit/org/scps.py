@@ -1,0 +1,41 @@
+"""The SCPs that apply to a member account: attached to it, to each ancestor OU and to the organization root.
+
+Read from the management account (or a delegated administrator for Organizations policies).
+"""
+from __future__ import annotations
+
+from ..evidence.collector import Context
+
+
+def scp_chain(ctx: Context, account_id: str, cache: dict) -> dict:
+    """SCPs that apply to a member: attached to it, to each ancestor OU and to the root.
+
+    Run from the management account. `cache` is shared across accounts so each OU's and each
+    policy's calls are made once per organization, not once per member.
+    """
+    targets, node = [account_id], account_id
+    while True:
+        key = ("parents", node)
+        if key not in cache:
+            cache[key] = ctx.paginate("organizations", "ListParents", "Parents", ChildId=node)
+        parents = cache[key]
+        if not parents:
+            break
+        node = parents[0]["Id"]
+        targets.append(node)
+        if parents[0].get("Type") == "ROOT":
+            break
+    policies = []
+    for target in targets:
+        key = ("policies", target)
+        if key not in cache:
+            cache[key] = ctx.paginate("organizations", "ListPoliciesForTarget", "Policies", TargetId=target,
+                                      Filter="SERVICE_CONTROL_POLICY")
+        for summary in cache[key]:
+            pkey = ("policy", summary["Id"])
+            if pkey not in cache:
+                cache[pkey] = ctx.call("organizations", "DescribePolicy", PolicyId=summary["Id"])["Policy"]
+            policy = cache[pkey]
+            policies.append({"id": summary["Id"], "name": summary.get("Name"), "target": target,
+                             "content": policy.get("Content", "")})
+    return {"status": "ok", "policies": policies}
