@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The site tooling lives in tools/ and runs from the checkout only.
 export PYTHONPATH := $(CURDIR)/tools
 
-.PHONY: setup browser serve site test bench ticket strip lock permalinks policy clean
+.PHONY: setup browser serve site test lint bench ticket strip lock permalinks policy mutants targets clean
 
 setup: $(STAMP)
 
@@ -47,8 +47,16 @@ bench: setup
 ticket: setup
 	@$(BIN)/python -m handbook_site.ticket
 
+# Outputs, execution counts and metadata go; cell ids and tags (the papermill `parameters` cell) stay.
 strip: setup
-	$(BIN)/python -m handbook_site.strip notebooks/*.ipynb
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
+
+lint: setup
+	$(BIN)/ruff check .
+
+# Every make target the README names, run as a fresh clone would (CI runs this after the tests).
+targets: setup
+	bash scripts/check_readme_targets.sh
 
 policy: setup
 	$(BIN)/python -m rootaudit.policy docs/reference/rootaudit-policy.json
@@ -60,7 +68,7 @@ permalinks: setup
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/pip install --quiet -r requirements.in
-	.lockenv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
+	.lockenv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|wheel)==' > requirements.lock
 	rm -rf .lockenv
 
 clean:

@@ -86,8 +86,8 @@ def bench_scans(runs: int = 3) -> list[dict]:
 
 def bench_org(sizes=(10, 100, 500), workers: int = 8) -> list[dict]:
     from rootaudit import config
-    from rootaudit_emulator.scenario import build_org
     from rootaudit.org.scan import scan_organization
+    from rootaudit_emulator.scenario import build_org
 
     cfg = config.load(ROOT / "handbook.yml")
     rows = []

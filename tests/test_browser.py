@@ -210,7 +210,7 @@ def test_search_finds_a_check_id(tab):
     rank = pages.index(wanted[0].split("?")[0].split("#")[0]) + 1
     if rank > 1:
         warnings.warn(f"search 'root-mfa-enabled': reference/checks/ is result group {rank} of {len(pages)} "
-                      f"(ahead of it: {[p.replace(tab.base, '') for p in pages[:rank - 1]]})")
+                      f"(ahead of it: {[p.replace(tab.base, '') for p in pages[:rank - 1]]})", stacklevel=2)
     tab.page.locator(f".md-search-result__item > a.md-search-result__link[href='{wanted[0]}']").click()
     tab.page.wait_for_url(re.compile(r"/reference/checks/.*#root-mfa-enabled$"))
     assert urlsplit(tab.page.url).path.endswith("/reference/checks/")

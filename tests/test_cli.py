@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rootaudit.checks import CATALOGUE
-
 from expected import EXPECTED
+from rootaudit.checks import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | {

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from handbook_site import mkdocs_config
 from rootaudit import config as config_mod
 from rootaudit.config import ConfigError
-from handbook_site import mkdocs_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

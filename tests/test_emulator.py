@@ -16,9 +16,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from rootaudit_emulator import ScenarioError, build_org, list_scenarios, scenario_path
+from rootaudit_emulator import ScenarioError, build_org, list_scenarios, root_state, scenario_path
 from rootaudit_emulator import filter_pattern as fp
-from rootaudit_emulator import root_state
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 REQUIRED = {"demo", "hardened", "neglected", "member-no-root-credentials", "standalone", "organization", "bulk"}

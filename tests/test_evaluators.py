@@ -3,15 +3,26 @@ from __future__ import annotations
 
 import pytest
 
+from evidence_builders import (
+    DENY_ROOT,
+    DENY_ROOT_NO_EXCEPTION,
+    LOG_GROUP,
+    NOW,
+    ROOT_ARN,
+    caller,
+    days_ago,
+    eventbridge,
+    monitoring,
+    report,
+    rule,
+    scp,
+    summary,
+    trail,
+)
 from rootaudit.checks import BY_ID, CATALOGUE
 from rootaudit.config import AuditConfig
 from rootaudit.engine import evaluate_check
 from rootaudit.findings import Status
-
-from evidence_builders import (
-    DENY_ROOT, DENY_ROOT_NO_EXCEPTION, LOG_GROUP, NOW, ROOT_ARN, caller, days_ago, eventbridge, monitoring, report,
-    rule, scp, summary, trail,
-)
 
 CFG = AuditConfig(root_email_pattern=r"^aws-root(\+[a-z0-9-]+)?@example\.com$")
 P, F, E, NA, M = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE, Status.MANUAL

@@ -9,16 +9,13 @@ import time
 from pathlib import Path
 
 import boto3
-
-from rootaudit import config as config_mod
-from rootaudit.config import AuditConfig
-from rootaudit_emulator import Emulator
 import yaml
 
-from rootaudit_emulator import scenario_path
-from rootaudit.engine import scan
-
 from expected import EXPECTED
+from rootaudit import config as config_mod
+from rootaudit.config import AuditConfig
+from rootaudit.engine import scan
+from rootaudit_emulator import Emulator, scenario_path
 
 CFG = config_mod.load(Path(__file__).resolve().parents[1] / "handbook.yml")
 

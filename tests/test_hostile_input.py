@@ -4,15 +4,15 @@ from __future__ import annotations
 import string
 
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from evidence_builders import NOW
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.config import AuditConfig, ConfigError
 from rootaudit.engine import evaluate_check
 from rootaudit.findings import Status, Verdict
-
-from evidence_builders import NOW
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=True) | st.text(max_size=12),

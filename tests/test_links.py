@@ -27,8 +27,6 @@ import pytest
 
 from sitehost import serve, site_prefix
 
-
-
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL_LIST = ROOT / "build" / "external-links.txt"
 CODE_LINE_ANCHOR = "#__codelineno-"

@@ -11,10 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rootaudit.checks import CATALOGUE, TOPICS
-from handbook_site.nbexec import execute
-
 from expected import EXPECTED
+from handbook_site.nbexec import execute
+from rootaudit.checks import CATALOGUE, TOPICS
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 ROW = re.compile(r"^\| \*\*(PASS|FAIL|ERROR|NOT_APPLICABLE|MANUAL)\*\* \| \[([a-z0-9-]+)\]\(([^)]+)\)", re.M)

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from policy_sentry.querying.actions import get_action_data
 
+from expected import EXPECTED
+from handbook_site.macros import POLICY_FILE
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.engine import scan
-from handbook_site.macros import POLICY_FILE
 from rootaudit.policy import ORG_SCAN_ACTIONS, check_actions, policy_json
-
-from expected import EXPECTED
 
 CFG = config_mod.load(Path(__file__).resolve().parents[1] / "handbook.yml")
 # Credential exchanges, not changes: they create nothing in the account. AssumeRoot is further limited by the policy

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from expected import EXPECTED
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.engine import scan
 from rootaudit.evidence.sources import SOURCES
-
-from expected import EXPECTED
 
 CFG = config_mod.load(Path(__file__).resolve().parents[1] / "handbook.yml")
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 import shutil
+from html import unescape
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from rootaudit.checks import CATALOGUE
-from handbook_site import permalinks
-
 from conftest import ROOT, mkdocs_build
+from handbook_site import permalinks
+from rootaudit.checks import CATALOGUE
 
 pytestmark = [pytest.mark.site]
 MANIFEST = yaml.safe_load((ROOT / "permalinks.yml").read_text())

@@ -13,6 +13,7 @@ from .checks import BY_ID, select
 from .engine import DEFAULT_REGION, Report, evaluate_all, handbook_base
 from .evidence.collector import Collector, Context
 from .evidence.errors import SourceFailed
+from .evidence.sources import SOURCES, actions_for
 from .findings import Status
 from .report.table import root_banner
 
@@ -81,7 +82,12 @@ class Audit:
         return caller
 
     def collect(self, source: str, show: bool = True) -> Any:
-        """Fetch one source of evidence (its boto3 calls are listed as they are made) and show it."""
+        """Fetch one source of evidence (its boto3 calls are listed as they are made) and show it.
+
+        The caption comes from the source's registry entry, so the notebook never restates what it reads.
+        """
+        if show:
+            print(source_caption(source))
         before = len(self.ctx.log)
         try:
             value = self.collector.get(source)
@@ -150,6 +156,23 @@ def display_table(report: Report, links: str = "absolute") -> None:
 def _show_json(value: Any) -> None:
     text = json.dumps(value, indent=2, default=str)
     display(Markdown(f"```json\n{text}\n```") if Markdown else text)
+
+
+def source_caption(name: str) -> str:
+    """One line about an evidence source: what it holds and the IAM actions it may call."""
+    src = SOURCES[name]
+    actions = ", ".join(sorted(actions_for([name]))) or "no API call of its own"
+    return f"# {name}: {src.doc} (IAM: {actions})"
+
+
+def topic_summary(report: Report):
+    """The full audit's summary: a row per topic, a column per status (every status, in Status order)."""
+    names = [s.value for s in Status]
+    rows = ["| Topic | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for topic, counts in summary_counts(report).items():
+        rows.append(f"| {topic} | " + " | ".join(str(counts[n]) for n in names) + " |")
+    text = "\n".join(rows)
+    return Markdown(text) if Markdown else text
 
 
 def summary_counts(report: Report) -> dict[str, dict[str, int]]:

@@ -85,7 +85,7 @@ def _graft(cls: type, name: str, fn: Callable[..., Any]) -> None:
     originals = cls.__dict__.get("_rootaudit_originals")
     if originals is None:
         originals = {}
-        setattr(cls, "_rootaudit_originals", originals)
+        cls._rootaudit_originals = originals
     if name not in originals:
         originals[name] = cls.__dict__.get(name)
     setattr(cls, name, fn)

@@ -13,27 +13,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/, for `mkd
 from handbook_site import ROOT  # noqa: E402
 from rootaudit import config as config_mod  # noqa: E402
 from rootaudit.checks import CATALOGUE  # noqa: E402
+from rootaudit.checks.model import STANDARDS  # noqa: E402
 from rootaudit.findings import Status  # noqa: E402
 
 POLICY_FILE = ROOT / "docs" / "reference" / "rootaudit-policy.json"
 
 
 def _standards(check) -> str:
-    parts = []
-    if check.cis_v5:
-        parts.append(f"CIS v5.0 {check.cis_v5}")
-    if check.cis_v7:
-        parts.append(f"CIS v7.0 {check.cis_v7}")
-    if check.security_hub:
-        parts.append(f"Security Hub {check.security_hub}")
-    return " · ".join(parts) or "no CIS or Security Hub equivalent"
+    return " · ".join(f"{name} {control}" for name, control in check.standard_refs) or \
+        "no CIS or Security Hub equivalent"
 
 
 def checks_summary() -> str:
-    rows = ["| Check | Severity | What it verifies | CIS v5.0 | CIS v7.0 | Security Hub |", "|---|---|---|---|---|---|"]
+    names = list(STANDARDS)
+    rows = ["| Check | Severity | What it verifies | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
     for c in CATALOGUE:
-        rows.append(f"| [`{c.id}`](#{c.id}) | {c.severity} | {c.title} | {c.cis_v5 or '—'} | {c.cis_v7 or '—'} | "
-                    f"{c.security_hub or '—'} |")
+        cells = " | ".join(c.standards.get(n, "—") for n in names)
+        rows.append(f"| [`{c.id}`](#{c.id}) | {c.severity} | {c.title} | {cells} |")
     return "\n".join(rows)
 
 
@@ -67,6 +63,81 @@ rootaudit scan --checks {c.id}
     return "\n".join(out)
 
 
+# --- Tables that list checks: generated here so that a new check appears on every page without an edit. ---
+
+_page = {"src": "index.md"}  # the page being rendered (set by the macros plugin hook below)
+
+
+def _rel(target: str) -> str:
+    """A docs-relative path ('how-to/x.md#a') as a link from the page being rendered."""
+    path, _, anchor = target.partition("#")
+    rel = os.path.relpath(path, os.path.dirname(_page["src"]) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def _headings(path: str) -> dict[str, str]:
+    """Heading id -> heading text of a docs page ('' -> its title), read from the Markdown source."""
+    import re
+
+    out: dict[str, str] = {}
+    for line in (ROOT / "docs" / path).read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(#{1,6})\s+(.*?)\s*(?:\{\s*#([\w-]+)[^}]*\})?\s*$", line)
+        if not m:
+            continue
+        text = m.group(2).strip()
+        if m.group(1) == "#" and "" not in out:
+            out[""] = text
+        out[m.group(3) or re.sub(r"[^\w\s-]", "", text.lower()).strip().replace(" ", "-")] = text
+    return out
+
+
+def fix_title(check) -> str:
+    """The how-to a FAIL of this check sends readers to, named as that page names it."""
+    path, _, anchor = check.fix.partition("#")
+    heads = _headings(path)
+    return f"{heads.get('', path)}: {heads[anchor]}" if anchor else heads.get("", path)
+
+
+def check_link(check_id: str) -> str:
+    return f"[`{check_id}`]({_rel(f'reference/checks.md#{check_id}')})"
+
+
+def fix_table() -> str:
+    """Every check and the guide that fixes a FAIL (how-to index, tutorial)."""
+    rows = ["| Check | Severity | What a FAIL means | Guide |", "|---|---|---|---|"]
+    for c in CATALOGUE:
+        fail = c.statuses.get(Status.FAIL, "—")
+        rows.append(f"| {check_link(c.id)} | {c.severity} | {fail} | [{fix_title(c)}]({_rel(c.fix)}) |")
+    return "\n".join(rows)
+
+
+def checks_fixed_here() -> str:
+    """On a how-to page: the checks whose FAIL this page fixes, linked (the back-link from guide to check)."""
+    here = [c for c in CATALOGUE if c.fix.partition("#")[0] == _page["src"]]
+    if not here:
+        return ""
+    items = ", ".join(check_link(c.id) for c in here)
+    return f"This guide fixes a FAIL of {items}."
+
+
+def topic_rows() -> str:
+    """Rows of the notebooks index: one per topic notebook, with the checks it shows."""
+    from rootaudit.checks import TOPICS
+
+    rows = []
+    for topic in TOPICS:
+        checks = ", ".join(check_link(c.id) for c in CATALOGUE if c.topic == topic)
+        rows.append(f"| [{_headings(f'notebooks/{topic}.md').get('', topic)}]({_rel(f'notebooks/{topic}.md')}) "
+                    f"| {checks} |")
+    return "\n".join(rows)
+
+
+def topic_checks(topic: str) -> str:
+    """A notebook page's list of the checks it gives verdicts for, from the catalogue."""
+    items = [f"- {check_link(c.id)}: {c.title}" for c in CATALOGUE if c.topic == topic]
+    return "\n".join(items)
+
+
 def cli_reference() -> str:
     from rootaudit.cli import build_parser
 
@@ -88,10 +159,10 @@ def iam_policy() -> str:
 
 
 def notebook(name: str, scenario: str = "demo") -> str:
-    from handbook_site.nbexec import executed
+    from handbook_site.nbexec import merged
     from handbook_site.nbrender import to_markdown
 
-    return to_markdown(executed(name, scenario))
+    return to_markdown(merged(name, scenario))
 
 
 def define_env(env):
@@ -104,5 +175,11 @@ def define_env(env):
         "org_role_name": cfg.org_role_name,
     }
     env.variables["check_count"] = len(CATALOGUE)
-    for fn in (checks_summary, checks_reference, cli_reference, iam_policy, notebook):
+    for fn in (checks_summary, checks_reference, cli_reference, iam_policy, notebook, fix_table, checks_fixed_here,
+               topic_rows, topic_checks, check_link):
         env.macro(fn)
+
+
+def on_pre_page_macros(env):
+    """Called by mkdocs-macros before each page is rendered: remember which page, for relative links."""
+    _page["src"] = env.page.file.src_uri

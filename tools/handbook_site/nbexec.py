@@ -1,7 +1,9 @@
 """Execute notebooks once per change, against the emulated account, in a real Jupyter kernel.
 
-An executed copy is cached under build/executed/, keyed on the notebook's bytes, the scenario file,
-the parameters and the rootaudit sources: change any of them and the notebook runs again.
+An executed copy is cached under build/executed/, keyed the way jupyter-cache keys notebooks: on the code
+cells and the kernel only (plus the scenario file, the parameters and the Python sources under src/), so a
+prose edit never re-runs a notebook. The page is rendered from the current notebook with the cached outputs
+poured into its code cells (merged()), so the edited prose shows at once.
 """
 from __future__ import annotations
 
@@ -62,10 +64,18 @@ def emulator():
     return _emulator
 
 
+def _code_digest(path: Path) -> bytes:
+    """What decides a notebook's outputs: its code cells in order and its kernel, never its Markdown."""
+    nb = nbformat.read(path, as_version=4)
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    return repr((kernel, code)).encode()
+
+
 def cache_key(path: Path, scenario: str, params: dict[str, Any]) -> str:
     from rootaudit_emulator import scenario_path
 
-    h = hashlib.sha256(path.read_bytes())
+    h = hashlib.sha256(_code_digest(path))
     h.update(scenario_path(scenario).read_bytes())
     h.update(repr(sorted(params.items())).encode())
     h.update(_source_digest().encode())
@@ -96,3 +106,25 @@ def executed(name: str, scenario: str = "demo", params: dict[str, Any] | None = 
         nbformat.write(nb, tmp)
         tmp.replace(out)  # atomic, so parallel test workers never read half a file
     return out
+
+
+def merged(name: str, scenario: str = "demo", params: dict[str, Any] | None = None):
+    """The current notebook with the executed copy's outputs poured into its code cells, in order.
+
+    The cache key covers the code cells, so the code cells of both match one for one; Markdown comes from the
+    current file. The injected-parameters cell of the executed copy is kept, so the page shows what ran.
+    """
+    done = nbformat.read(executed(name, scenario, params), as_version=4)
+    current = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    ran = iter(c for c in done.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", []))
+    injected = [c for c in done.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    cells = []
+    for cell in current.cells:
+        if cell.cell_type == "code":
+            source = next(ran)
+            cell.outputs, cell.execution_count = source.get("outputs", []), source.get("execution_count")
+        cells.append(cell)
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.extend(injected)
+    current.cells = cells
+    return current

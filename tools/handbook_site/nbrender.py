@@ -39,8 +39,9 @@ def _output(out) -> str:
     return ""
 
 
-def to_markdown(path, drop_title: bool = True) -> str:
-    nb = nbformat.read(path, as_version=4)
+def to_markdown(notebook, drop_title: bool = True) -> str:
+    """A notebook (a path, or an already loaded NotebookNode) as Markdown."""
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
     parts = []
     for i, cell in enumerate(nb.cells):
         tags = cell.metadata.get("tags", [])

@@ -1,33 +1,40 @@
-"""The catalogue: every check, defined once, in the order reports show them.
+"""The catalogue: every check, defined once, found by looking in this folder.
 
-Each check lives in its own module named after its id (root-mfa-enabled -> root_mfa_enabled.py).
+Each check lives in its own module named after its id (root-mfa-enabled -> root_mfa_enabled.py) and defines
+CHECK. Adding a module is all it takes to register a check; reports list checks by topic (TOPICS order), then
+by Check.order. model.py and common.py are not checks.
 """
 from __future__ import annotations
 
-from . import (
-    caller_not_root,
-    cloudtrail_multi_region,
-    org_central_root_access,
-    org_scp_denies_root,
-    root_activity_alert,
-    root_email_distribution_list,
-    root_hardware_mfa,
-    root_mfa_enabled,
-    root_no_access_keys,
-    root_no_signing_certificates,
-    root_not_recently_used,
-    root_usage_alarm,
-    security_contact_registered,
-)
-from .model import TOPICS, Check
+import importlib
+import pkgutil
 
-CATALOGUE: tuple[Check, ...] = tuple(m.CHECK for m in (
-    caller_not_root, root_mfa_enabled, root_hardware_mfa, root_no_access_keys, root_no_signing_certificates,
-    root_not_recently_used,
-    cloudtrail_multi_region, root_usage_alarm, root_activity_alert,
-    security_contact_registered, root_email_distribution_list,
-    org_central_root_access, org_scp_denies_root,
-))
+from .model import TOPICS, Check, CheckDefinitionError
+
+_NOT_CHECKS = {"model", "common"}
+
+
+def discover() -> tuple[Check, ...]:
+    """Import every check module in this package, and refuse one whose id does not match its file name."""
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        if module.name in _NOT_CHECKS or module.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{module.name}")
+        check = getattr(mod, "CHECK", None)
+        if not isinstance(check, Check):
+            raise CheckDefinitionError(f"{mod.__name__} defines no CHECK = Check(...)")
+        if check.id.replace("-", "_") != module.name:
+            raise CheckDefinitionError(f"check {check.id!r} lives in {module.name}.py: the file must be named "
+                                       f"{check.id.replace('-', '_')}.py")
+        found.append(check)
+    ids = [c.id for c in found]
+    if len(set(ids)) != len(ids):
+        raise CheckDefinitionError(f"duplicate check ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return tuple(sorted(found, key=lambda c: (TOPICS.index(c.topic), c.order, c.id)))
+
+
+CATALOGUE: tuple[Check, ...] = discover()
 BY_ID: dict[str, Check] = {c.id: c for c in CATALOGUE}
 
 
@@ -44,4 +51,4 @@ def select(ids: list[str] | None = None, topic: str | None = None) -> list[Check
     return [c for c in CATALOGUE if (not ids or c.id in ids) and (topic is None or c.topic == topic)]
 
 
-__all__ = ["CATALOGUE", "BY_ID", "TOPICS", "Check", "UnknownCheck", "select"]
+__all__ = ["CATALOGUE", "BY_ID", "TOPICS", "Check", "CheckDefinitionError", "UnknownCheck", "discover", "select"]

@@ -29,7 +29,8 @@ CHECK = Check(
               Status.ERROR: "the caller could not be identified"},
     sources=("caller",),
     evaluate=evaluate,
+    order=1,
     fix="how-to/stop-using-root.md",
-    cis_v5="1.6", cis_v7="2.7",
+    standards={"CIS v5.0": "1.6", "CIS v7.0": "2.7"},
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html",),
 )

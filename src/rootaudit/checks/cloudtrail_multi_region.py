@@ -55,7 +55,8 @@ CHECK = Check(
               Status.ERROR: "the trails could not be read"},
     sources=("trails",),
     evaluate=evaluate,
+    order=1,
     fix="how-to/set-up-root-activity-alerts.md#multi-region-trail",
-    cis_v5="3.1", cis_v7="4.1", security_hub="CloudTrail.1",
+    standards={"CIS v5.0": "3.1", "CIS v7.0": "4.1", "Security Hub": "CloudTrail.1"},
     references=("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html",),
 )

@@ -41,7 +41,8 @@ CHECK = Check(
               Status.ERROR: "the features could not be read"},
     sources=("org_features",),
     evaluate=evaluate,
+    order=1,
     fix="how-to/use-centralized-root-access.md#turn-it-on",
-    cis_v7="2.1.1",
+    standards={"CIS v7.0": "2.1.1"},
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-enable-root-access.html",),
 )

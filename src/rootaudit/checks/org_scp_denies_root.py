@@ -94,6 +94,7 @@ CHECK = Check(
               Status.ERROR: "the SCPs could not be read"},
     sources=("scps",),
     evaluate=evaluate,
+    order=2,
     fix="how-to/use-centralized-root-access.md#deny-root-with-an-scp",
     references=("https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",),
 )

@@ -55,6 +55,7 @@ CHECK = Check(
               Status.ERROR: "a region's rules could not be read"},
     sources=("eventbridge",),
     evaluate=evaluate,
+    order=3,
     fix="how-to/set-up-root-activity-alerts.md#eventbridge-rules",
     references=("https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html",
                 "https://repost.aws/knowledge-center/root-user-account-eventbridge-rule"),

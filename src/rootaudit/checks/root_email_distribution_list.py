@@ -53,6 +53,7 @@ CHECK = Check(
               Status.ERROR: "the email could not be read, or the pattern is invalid"},
     sources=("root_email",),
     evaluate=evaluate,
+    order=2,
     fix="how-to/root-email.md",
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html",
                 "https://docs.aws.amazon.com/accounts/latest/APIReference/API_GetPrimaryEmail.html"),

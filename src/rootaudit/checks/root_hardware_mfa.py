@@ -43,8 +43,9 @@ CHECK = Check(
               Status.ERROR: "the account summary or the virtual MFA list could not be read"},
     sources=("account_summary", "caller", "virtual_mfa"),
     evaluate=evaluate,
+    order=3,
     fix="how-to/set-up-root-mfa.md#hardware-mfa",
-    cis_v5="1.5", cis_v7="2.6", security_hub="IAM.6",
+    standards={"CIS v5.0": "1.5", "CIS v7.0": "2.6", "Security Hub": "IAM.6"},
     references=("https://docs.aws.amazon.com/config/latest/developerguide/root-account-hardware-mfa-enabled.html",
                 "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html"),
 )

@@ -34,8 +34,9 @@ CHECK = Check(
               Status.ERROR: "the account summary could not be read"},
     sources=("account_summary",),
     evaluate=evaluate,
+    order=2,
     fix="how-to/set-up-root-mfa.md",
-    cis_v5="1.4", cis_v7="2.5", security_hub="IAM.9",
+    standards={"CIS v5.0": "1.4", "CIS v7.0": "2.5", "Security Hub": "IAM.9"},
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
                 "https://docs.aws.amazon.com/config/latest/developerguide/root-account-mfa-enabled.html"),
 )

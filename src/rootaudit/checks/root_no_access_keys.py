@@ -23,7 +23,8 @@ CHECK = Check(
               Status.ERROR: "the account summary could not be read"},
     sources=("account_summary",),
     evaluate=evaluate,
+    order=4,
     fix="how-to/delete-root-access-keys.md",
-    cis_v5="1.3", cis_v7="2.4", security_hub="IAM.4",
+    standards={"CIS v5.0": "1.3", "CIS v7.0": "2.4", "Security Hub": "IAM.4"},
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html",),
 )

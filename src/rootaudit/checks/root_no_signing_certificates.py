@@ -22,6 +22,7 @@ CHECK = Check(
               Status.ERROR: "the account summary could not be read"},
     sources=("account_summary",),
     evaluate=evaluate,
+    order=5,
     fix="how-to/delete-root-access-keys.md#signing-certificates",
     references=("https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html",),
 )

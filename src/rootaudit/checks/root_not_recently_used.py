@@ -58,7 +58,8 @@ CHECK = Check(
               Status.ERROR: "the report was not ready in time, could not be read, or has no root row"},
     sources=("credential_report",),
     evaluate=evaluate,
-    fix="how-to/stop-using-root.md",
-    cis_v5="1.6", cis_v7="2.7",
+    order=1,
+    fix="how-to/stop-using-root.md#investigate-recent-root-use",
+    standards={"CIS v5.0": "1.6", "CIS v7.0": "2.7"},
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",),
 )

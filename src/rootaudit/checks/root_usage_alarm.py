@@ -69,7 +69,8 @@ CHECK = Check(
               Status.ERROR: "part of the chain could not be read"},
     sources=("trails", "root_usage_monitoring"),
     evaluate=evaluate,
+    order=2,
     fix="how-to/set-up-root-activity-alerts.md#cloudwatch-alarm",
-    cis_v5="4.3", cis_v7="5.3", security_hub="CloudWatch.1",
+    standards={"CIS v5.0": "4.3", "CIS v7.0": "5.3", "Security Hub": "CloudWatch.1"},
     references=("https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html",),
 )

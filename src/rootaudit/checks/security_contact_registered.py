@@ -25,7 +25,8 @@ CHECK = Check(
               Status.ERROR: "the contact could not be read"},
     sources=("security_contact",),
     evaluate=evaluate,
+    order=1,
     fix="how-to/register-security-contact.md",
-    cis_v5="1.2", cis_v7="2.3", security_hub="Account.1",
+    standards={"CIS v5.0": "1.2", "CIS v7.0": "2.3", "Security Hub": "Account.1"},
     references=("https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html",),
 )

@@ -11,7 +11,7 @@ from botocore.config import Config
 
 from ..config import AuditConfig
 from .errors import SourceError, SourceFailed, classify
-from .sources import SOURCES
+from .registry import SOURCES  # filled by evidence.sources, which checks/model.py imports
 
 # Standard retry mode backs off on throttling: the first call and up to 5 retries, then the check reports ERROR.
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)

@@ -8,12 +8,11 @@ credentials it needs. Nothing here talks to AWS.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-if TYPE_CHECKING:  # types only: the collector imports this module, never the other way round
-    from .collector import Collector, Context
-
-Fetch = Callable[["Context", "Collector"], Any]
+# fetch(ctx: collector.Context, ev: collector.Collector) -> the value the checks read. (Not typed with those
+# classes: the collector imports this module, never the other way round.)
+Fetch = Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True)

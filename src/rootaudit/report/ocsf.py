@@ -5,6 +5,7 @@ import json
 
 from .. import __version__
 from ..checks import BY_ID
+from ..checks.model import STANDARDS
 
 SEVERITY_ID = {"low": 2, "medium": 3, "high": 4, "critical": 5}
 # OCSF compliance.status_id: 1 Pass, 2 Warning, 3 Fail, 99 Other
@@ -17,9 +18,7 @@ def _finding(report, f) -> dict:
     account = report.account_id or "unknown"
     ms = int(report.generated_at.timestamp() * 1000)
     status_id, status = COMPLIANCE[f.status.value]
-    requirements = [f"CIS AWS Foundations v5.0.0 {check.cis_v5}"] * bool(check.cis_v5) + \
-                   [f"CIS AWS Foundations v7.0.0 {check.cis_v7}"] * bool(check.cis_v7) + \
-                   [f"AWS Security Hub {check.security_hub}"] * bool(check.security_hub)
+    requirements = [f"{STANDARDS[name]} {control}" for name, control in check.standard_refs]
     return {
         "class_uid": 2004, "class_name": "Detection Finding", "category_uid": 2, "category_name": "Findings",
         "activity_id": 1, "activity_name": "Create", "type_uid": 200401, "type_name": "Detection Finding: Create",
