@@ -11,13 +11,13 @@ Screenshots of each page type go to build/screenshots/ for review.
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
 
+from rootaudit.checks import CATALOGUE
 from sitehost import serve, site_prefix
 
 pytestmark = [pytest.mark.browser]
@@ -201,22 +201,26 @@ def search(tab: Tab, query: str) -> list[str]:
                                      "els => els.map(e => e.getAttribute('href'))")
 
 
-def test_search_finds_a_check_id(tab):
+@pytest.mark.parametrize("check_id", [c.id for c in CATALOGUE])
+def test_search_for_a_check_id_puts_its_page_first(tab, check_id):
     tab.goto("")
-    hrefs = search(tab, "root-mfa-enabled")
-    wanted = [h for h in hrefs if re.search(r"/reference/checks/(\?[^#]*)?#root-mfa-enabled$", h)]
-    assert wanted, f"no result leads to reference/checks/#root-mfa-enabled; results: {hrefs}"
+    hrefs = search(tab, check_id)
     pages = list(dict.fromkeys(h.split("?")[0].split("#")[0] for h in hrefs))
-    rank = pages.index(wanted[0].split("?")[0].split("#")[0]) + 1
-    if rank > 1:
-        warnings.warn(f"search 'root-mfa-enabled': reference/checks/ is result group {rank} of {len(pages)} "
-                      f"(ahead of it: {[p.replace(tab.base, '') for p in pages[:rank - 1]]})", stacklevel=2)
-    tab.page.locator(f".md-search-result__item > a.md-search-result__link[href='{wanted[0]}']").click()
-    tab.page.wait_for_url(re.compile(r"/reference/checks/.*#root-mfa-enabled$"))
-    assert urlsplit(tab.page.url).path.endswith("/reference/checks/")
-    assert urlsplit(tab.page.url).fragment == "root-mfa-enabled"
+    assert pages and pages[0].endswith(f"/checks/{check_id}/"), \
+        f"search {check_id!r}: first result is {pages[:1]}, not checks/{check_id}/ (all: {pages})"
+    tab.page.locator(".md-search-result__item > a.md-search-result__link").first.click()
+    tab.page.wait_for_url(re.compile(rf"/checks/{check_id}/"))
+    assert check_id in tab.page.locator("article h1").first.inner_text()
+    assert_clean(tab)
+
+
+def test_an_old_check_anchor_still_lands_on_the_check(tab):
+    """Links published before check pages existed (reference/checks/#<id>) land on that check's row."""
+    tab.goto("reference/checks/#root-mfa-enabled")
     where = in_viewport(tab.page, "document.getElementById('root-mfa-enabled')")
     assert where and 0 <= where["top"] < where["innerHeight"], where
+    tab.page.locator("#root-mfa-enabled").click()
+    tab.page.wait_for_url(re.compile(r"/checks/root-mfa-enabled/$"))
     assert_clean(tab)
 
 

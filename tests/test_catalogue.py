@@ -109,7 +109,7 @@ def test_a_module_alone_adds_a_check_to_the_catalogue_and_everything_generated_f
     try:
         for k, v in monkey.items():
             setattr(macros, k, v)
-        macros._page["src"] = "how-to/set-up-root-mfa.md"
+        macros._state["src"] = "how-to/set-up-root-mfa.md"
         assert "zz-example-check" in macros.fix_table()
         assert "zz-example-check" in macros.checks_fixed_here()  # the how-to links back without an edit
         assert "zz-example-check" in macros.topic_checks("root-credentials")

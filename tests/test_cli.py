@@ -42,7 +42,7 @@ def test_json_format_and_exit_code_1_on_fail(env_for):
     for f in data["findings"]:
         assert set(f) >= {"check_id", "status", "severity", "title", "reason", "evidence", "docs_url"}
         assert f["status"] == EXPECTED["demo"][f["check_id"]]
-        assert f["docs_url"] == f"https://root-handbook.example.com/reference/checks/#{f['check_id']}"
+        assert f["docs_url"] == f"https://root-handbook.example.com/checks/{f['check_id']}/"
 
 
 def test_exit_code_0_when_nothing_fails(env_for):
@@ -99,7 +99,7 @@ def test_markdown_format_links_each_check(env_for, tmp_path):
     assert result.returncode == 1 and f"wrote markdown report to {out}" in result.stdout
     text = out.read_text()
     for check in CATALOGUE:
-        assert f"[{check.id}](https://root-handbook.example.com/reference/checks/#{check.id})" in text
+        assert f"[{check.id}](https://root-handbook.example.com/checks/{check.id}/)" in text
 
 
 def test_config_file_changes_thresholds(env_for, tmp_path):

@@ -25,24 +25,44 @@ def page(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 
 
-def test_checks_page_has_one_anchor_per_check_generated_from_the_catalogue(built_site):
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html)).replace("\n", " ")
+
+
+def test_checks_index_keeps_one_anchor_per_check_and_links_each_page(built_site):
     html = page(built_site, "reference/checks")
-    text = unescape(re.sub(r"<[^>]+>", "", html)).replace("\n", " ")
     for check in CATALOGUE:
-        assert f'id="{check.id}"' in html
-        assert check.title in text and check.decides.replace("`", "").split(".")[0][:60] in text
+        assert re.search(rf'<a [^>]*href="../../checks/{check.id}/"[^>]*id="{check.id}"|'
+                         rf'<a [^>]*id="{check.id}"[^>]*href="../../checks/{check.id}/"', html), check.id
+        assert check.title in _text(html)
+
+
+def test_every_check_has_a_page_generated_from_the_catalogue(built_site):
+    for check in CATALOGUE:
+        html = page(built_site, f"checks/{check.id}")
+        text = _text(html)
+        assert check.title in text and check.rationale.replace("`", "")[:60] in text
+        assert check.decides.replace("`", "").split(".")[0][:60] in text
+        for status, meaning in check.statuses.items():
+            assert f'class="verdict verdict--{status.value.lower().replace("_", "-")}">{status.value}<' in html
+            assert meaning.replace("`", "")[:40] in text, (check.id, status)
         for action in check.actions:
             assert action in html
+        for name, control in check.standard_refs:
+            assert f"{name}: {control}" in text
+        assert f"rootaudit scan --checks {check.id}" in text
+        assert "in the emulated scenario" in text, f"{check.id}: no example verdict from the emulated account"
 
 
-def test_each_check_links_the_how_to_that_fixes_it_and_back(built_site):
-    html = page(built_site, "reference/checks")
+def test_each_check_page_links_the_how_to_that_fixes_it_and_the_how_to_links_back(built_site):
     for check in CATALOGUE:
+        html = page(built_site, f"checks/{check.id}")
         target = check.fix.removesuffix(".md").replace(".md#", "/#")
         target = target if "#" in target else target + "/"
         assert f'href="../../{target}"' in html, check.id
+        depth = check.fix.count("/")
         how_to = page(built_site, check.fix.split("#")[0].removesuffix(".md"))
-        assert f"reference/checks/#{check.id}" in how_to, f"{check.fix} does not link back to {check.id}"
+        assert f'href="{"../" * (depth + 1)}checks/{check.id}/"' in how_to, f"{check.fix} does not link back to {check.id}"
 
 
 def test_notebook_pages_show_verdicts_and_stay_small(built_site):
@@ -52,7 +72,7 @@ def test_notebook_pages_show_verdicts_and_stay_small(built_site):
     html = page(built_site, "notebooks/root-credentials")
     assert "<th>Status</th>" in html and "root-mfa-enabled" in html
     assert "(an EMULATED account on this machine, not AWS)" in html
-    assert 'href="../../reference/checks/#root-mfa-enabled"' in html  # relative, so the strict build checked it
+    assert 'href="../../checks/root-mfa-enabled/"' in html  # relative, so the strict build checked it
 
 
 def test_permalink_manifest_is_served(built_site):

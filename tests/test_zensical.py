@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ZENSICAL = Path(sys.executable).with_name("zensical")
 # What mkdocs.yml refers to: the config itself, docs_dir, snippets (pymdownx base_path and macros include_dir,
 # relative to the working directory), the macros module_name, and the watch list.
-INPUTS = ["mkdocs.yml", "docs", "snippets", "src", "handbook.yml", "notebooks"]
+INPUTS = ["mkdocs.yml", "docs", "snippets", "src", "tools", "handbook.yml", "notebooks"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -124,6 +124,9 @@ def zensical_site(built_site, tmp_path_factory):
     if not ZENSICAL.exists():
         pytest.fail(f"{ZENSICAL} is missing: zensical is pinned in requirements.lock; run `make setup`")
     project = tmp_path_factory.mktemp("zensical")
+    from handbook_site.check_pages import write_stubs
+
+    write_stubs()  # Zensical reads docs/ before any macro runs: the check pages' stubs must be there first
     for name in INPUTS:
         src = ROOT / name
         if src.is_dir():

@@ -135,7 +135,7 @@ def connect(profile: str | None = None, region: str | None = None, scenario: str
 
 def check_link(finding, links: str) -> str:
     """Relative inside the handbook (notebook pages live at docs/notebooks/), so the strict build checks it."""
-    return f"../reference/checks.md#{finding.check_id}" if links == "relative" else finding.docs_url
+    return f"../checks/{finding.check_id}.md" if links == "relative" else finding.docs_url
 
 
 def markdown_table(report: Report, links: str = "absolute") -> str:

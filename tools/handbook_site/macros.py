@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/, for `mkd
 from handbook_site import ROOT  # noqa: E402
 from rootaudit import config as config_mod  # noqa: E402
 from rootaudit.checks import CATALOGUE  # noqa: E402
-from rootaudit.checks.model import STANDARDS  # noqa: E402
 from rootaudit.findings import Status  # noqa: E402
 
 POLICY_FILE = ROOT / "docs" / "reference" / "rootaudit-policy.json"
@@ -25,53 +24,97 @@ def _standards(check) -> str:
 
 
 def checks_summary() -> str:
-    names = list(STANDARDS)
-    rows = ["| Check | Severity | What it verifies | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
-    for c in CATALOGUE:
-        cells = " | ".join(c.standards.get(n, "—") for n in names)
-        rows.append(f"| [`{c.id}`](#{c.id}) | {c.severity} | {c.title} | {cells} |")
-    return "\n".join(rows)
+    """The checks reference: an index of every check, by topic. Each id keeps its old anchor on this page
+    (links published as reference/checks/#<id> still land on the check's row) and links to the check's page."""
+    from rootaudit.checks import TOPICS
 
-
-def checks_reference() -> str:
     out = []
-    for c in CATALOGUE:
-        statuses = "\n".join(f"| {s.value} | {c.statuses[s]} |" for s in Status if s in c.statuses)
-        actions = ", ".join(f"`{a}`" for a in c.actions)
-        refs = " · ".join(f"[{r.split('//', 1)[1].split('/', 1)[0]}]({r})" for r in c.references)
-        out.append(f"""## `{c.id}` {{#{c.id}}}
+    for topic in TOPICS:
+        rows = ["| Check | Severity | What it verifies | Standards |", "|---|---|---|---|"]
+        for c in (c for c in CATALOGUE if c.topic == topic):
+            standards = "<br>".join(f"{n} {v}" for n, v in c.standard_refs) or "—"
+            rows.append(f"| [`{c.id}`]({_rel(f'checks/{c.id}.md')}){{#{c.id}}} | {c.severity} | {c.title} | "
+                        f"{standards} |")
+        title = _headings(f"notebooks/{topic}.md").get("", topic)
+        out.append(f"## {title} {{#topic-{topic}}}\n\nShown in the notebook [{title}]"
+                   f"({_rel(f'notebooks/{topic}.md')}).\n\n" + "\n".join(rows))
+    return "\n\n".join(out)
 
-**{c.title}** · severity **{c.severity}** · {_standards(c)} · notebook [{c.topic}](../notebooks/{c.topic}.md)
 
-**Why.** {c.rationale}
+def check_page(check_id: str) -> str:
+    """The whole page of one check: what, why, how it decides, statuses, a real example, fix, mappings, sources."""
+    from handbook_site.check_pages import example_blocks
 
-**How it decides.** {c.decides}
+    c = next(c for c in CATALOGUE if c.id == check_id)
+    statuses = "\n".join(f"| {badge(s)} | {c.statuses[s]} |" for s in Status if s in c.statuses)
+    standards = "\n".join(f"- {name}: **{control}**" for name, control in c.standard_refs) or \
+        "No CIS Benchmark or Security Hub control covers this; the handbook checks it because AWS recommends it."
+    refs = "\n".join(f"- <{r}>" for r in c.references) or "- (this check rests on the pages its how-to links)"
+    actions = ", ".join(f"`{a}`" for a in c.actions)
+    notebook = _headings(f"notebooks/{c.topic}.md").get("", c.topic)
+    return f"""# `{c.id}`: {c.title}
 
-| Status | Meaning |
+Severity **{c.severity}** · notebook [{notebook}]({_rel(f'notebooks/{c.topic}.md')}) ·
+[all checks]({_rel('reference/checks.md')})
+
+## What it verifies and why {{#why}}
+
+{c.rationale}
+
+## How it decides {{#how-it-decides}}
+
+{c.decides}
+
+| Status | What it means here |
 |---|---|
 {statuses}
 
-**IAM actions it needs:** {actions}
+## An example from the emulated account {{#example}}
 
-**Fix a FAIL:** [{c.fix.split('#')[0].removeprefix('how-to/').removesuffix('.md').replace('-', ' ')}](../{c.fix})
-{f' · **Sources:** {refs}' if refs else ''}
+Real verdicts of this check on the emulated account, scanned when the handbook was built (one per status the
+shipped scenarios produce):
+
+{example_blocks(c.id, badge)}
+
+## Fix a FAIL {{#fix}}
+
+[{fix_title(c)}]({_rel(c.fix)})
+
+## Standards {{#standards}}
+
+{standards}
+
+## Run it {{#run-it}}
 
 ```bash
-rootaudit scan --checks {c.id}
+rootaudit scan --checks {c.id}   # your account, read-only
+rootaudit demo --checks {c.id}   # the emulated account
 ```
-""")
-    return "\n".join(out)
+
+IAM actions it needs: {actions}.
+
+## AWS sources {{#sources}}
+
+{refs}
+"""
 
 
 # --- Tables that list checks: generated here so that a new check appears on every page without an edit. ---
 
-_page = {"src": "index.md"}  # the page being rendered (set by the macros plugin hook below)
+_state: dict = {}  # the macros environment of the page being rendered (MkDocs keeps one, Zensical makes one a page)
+
+
+def _current_src() -> str:
+    """docs-relative path of the page being rendered ('how-to/index.md')."""
+    page = getattr(_state.get("env"), "page", None)
+    src = getattr(getattr(page, "file", None), "src_uri", None) or getattr(page, "path", None)
+    return str(src or _state.get("src", "index.md"))
 
 
 def _rel(target: str) -> str:
     """A docs-relative path ('how-to/x.md#a') as a link from the page being rendered."""
     path, _, anchor = target.partition("#")
-    rel = os.path.relpath(path, os.path.dirname(_page["src"]) or ".")
+    rel = os.path.relpath(path, os.path.dirname(_current_src()) or ".")
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -99,7 +142,17 @@ def fix_title(check) -> str:
 
 
 def check_link(check_id: str) -> str:
-    return f"[`{check_id}`]({_rel(f'reference/checks.md#{check_id}')})"
+    """A check's id, linked to its own page."""
+    return f"[`{check_id}`]({_rel(f'checks/{check_id}.md')})"
+
+
+BADGE = '<span class="verdict verdict--{cls}">{text}</span>'
+
+
+def badge(status) -> str:
+    """A status as a coloured badge that also carries its name (colour is never the only signal)."""
+    value = getattr(status, "value", status)
+    return BADGE.format(cls=value.lower().replace("_", "-"), text=value)
 
 
 def fix_table() -> str:
@@ -113,7 +166,7 @@ def fix_table() -> str:
 
 def checks_fixed_here() -> str:
     """On a how-to page: the checks whose FAIL this page fixes, linked (the back-link from guide to check)."""
-    here = [c for c in CATALOGUE if c.fix.partition("#")[0] == _page["src"]]
+    here = [c for c in CATALOGUE if c.fix.partition("#")[0] == _current_src()]
     if not here:
         return ""
     items = ", ".join(check_link(c.id) for c in here)
@@ -175,11 +228,10 @@ def define_env(env):
         "org_role_name": cfg.org_role_name,
     }
     env.variables["check_count"] = len(CATALOGUE)
-    for fn in (checks_summary, checks_reference, cli_reference, iam_policy, notebook, fix_table, checks_fixed_here,
-               topic_rows, topic_checks, check_link):
+    for fn in (checks_summary, check_page, cli_reference, iam_policy, notebook, fix_table, checks_fixed_here,
+               topic_rows, topic_checks, check_link, badge):
         env.macro(fn)
+    _state["env"] = env
+    from handbook_site.check_pages import write_stubs
 
-
-def on_pre_page_macros(env):
-    """Called by mkdocs-macros before each page is rendered: remember which page, for relative links."""
-    _page["src"] = env.page.file.src_uri
+    write_stubs()  # before MkDocs reads docs/ (define_env runs in on_config): one page per check

@@ -25,9 +25,13 @@ def current() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for md in sorted(docs.rglob("*.md")):
         rel = md.relative_to(docs).as_posix()
+        if rel.startswith("checks/"):
+            continue  # generated at build time from the catalogue (check_pages.py): listed below
         url = page_url("", rel).lstrip("/")
         out[url] = sorted(set(EXPLICIT_ID.findall(md.read_text(encoding="utf-8"))))
     out["reference/checks/"] = sorted(set(out.get("reference/checks/", [])) | {c.id for c in CATALOGUE})
+    for c in CATALOGUE:  # a page per check, with the section ids check_page() gives it
+        out[f"checks/{c.id}/"] = ["example", "fix", "how-it-decides", "run-it", "sources", "standards", "why"]
     return out
 
 

@@ -76,4 +76,4 @@ class Check:
         return [(name, self.standards[name]) for name in STANDARDS if name in self.standards]
 
     def docs_url(self, site_url: str) -> str:
-        return f"{site_url.rstrip('/')}/reference/checks/#{self.id}"
+        return f"{site_url.rstrip('/')}/checks/{self.id}/"
