@@ -413,3 +413,28 @@ def test_phone_viewport(browser, base_url):
         assert_clean(tab)
     finally:
         tab.close()
+
+
+# --- readable verdicts: nothing scrolls sideways on a laptop ------------------------------------------------
+
+LAPTOP = {"width": 1366, "height": 768}
+WIDE_PAGES = ["reference/checks/", "how-to/", "tutorials/first-audit/", "checks/root-usage-alarm/",
+              "notebooks/", *(f"notebooks/{t}/" for t in ("root-credentials", "root-activity", "monitoring-and-alerts",
+                                                           "contacts-and-email", "organizations", "full-audit"))]
+
+
+@pytest.mark.parametrize("path", WIDE_PAGES)
+def test_tables_and_parameter_cells_fit_a_laptop_screen(browser, base_url, path):
+    tab = Tab(browser, base_url, viewport=LAPTOP)
+    try:
+        tab.goto(path)
+        overflowing = tab.page.evaluate(
+            """() => [...document.querySelectorAll('article .md-typeset__table, article table, article pre > code')]
+                 .filter(el => el.scrollWidth > el.clientWidth + 1)
+                 .map(el => el.tagName + ': ' + el.innerText.slice(0, 60).replace(/\\s+/g, ' '))""")
+        assert overflowing == [], f"{path}: scrolls sideways at 1366 px: {overflowing}"
+        badges = tab.page.locator("article .verdict")
+        for i in range(min(badges.count(), 5)):  # a status badge carries its name, not just a colour
+            assert badges.nth(i).inner_text().strip() in ("PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "MANUAL")
+    finally:
+        tab.close()

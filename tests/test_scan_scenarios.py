@@ -23,7 +23,7 @@ def test_full_scan_reaches_expected_verdicts(load, scenario):
     got = {f.check_id: f.status.value for f in report.findings}
     assert got == EXPECTED[scenario], {k: (got[k], v) for k, v in EXPECTED[scenario].items() if got[k] != v}
     for f in report.findings:
-        assert f.reason and f.docs_url.endswith(f"#{f.check_id}")
+        assert f.reason and f.docs_url.endswith(f"/checks/{f.check_id}/")
 
 
 def test_shipped_scenarios_cover_pass_and_fail_of_every_check():

@@ -143,7 +143,7 @@ def markdown_table(report: Report, links: str = "absolute") -> str:
     for f in report.findings:
         reason = f.reason.replace("|", "\\|")
         link = check_link(f, links)
-        rows.append(f"| **{f.status.value}** | [{f.check_id}]({link}) | {f.severity} | "
+        rows.append(f"| {status_badge(f.status)} | [{f.check_id}]({link}) | {f.severity} | "
                     f"{reason} |")
     return "\n".join(rows)
 
@@ -184,7 +184,15 @@ def summary_counts(report: Report) -> dict[str, dict[str, int]]:
     return out
 
 
-COLORS = {"PASS": "#2e7d32", "FAIL": "#c62828", "ERROR": "#ef6c00", "NOT_APPLICABLE": "#757575", "MANUAL": "#1565c0"}
+COLORS = {"PASS": "#2e7d32", "FAIL": "#c62828", "ERROR": "#b45309", "NOT_APPLICABLE": "#616161", "MANUAL": "#1565c0"}
+
+
+def status_badge(status) -> str:
+    """A status as a badge that carries its name as well as its colour (never colour alone). The class styles it
+    in the handbook (docs/assets/handbook.css); the inline colours style it in Jupyter, which has no such CSS."""
+    value = getattr(status, "value", status)
+    return (f'<span class="verdict verdict--{value.lower().replace("_", "-")}" style="background:{COLORS[value]};'
+            f'color:#fff;padding:0 .4em;border-radius:.2em;font-weight:700">{value}</span>')
 
 
 def status_chart(report: Report) -> str:

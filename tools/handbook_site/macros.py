@@ -146,13 +146,11 @@ def check_link(check_id: str) -> str:
     return f"[`{check_id}`]({_rel(f'checks/{check_id}.md')})"
 
 
-BADGE = '<span class="verdict verdict--{cls}">{text}</span>'
-
-
 def badge(status) -> str:
     """A status as a coloured badge that also carries its name (colour is never the only signal)."""
-    value = getattr(status, "value", status)
-    return BADGE.format(cls=value.lower().replace("_", "-"), text=value)
+    from rootaudit.notebook import status_badge
+
+    return status_badge(status)
 
 
 def fix_table() -> str:
