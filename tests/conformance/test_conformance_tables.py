@@ -90,3 +90,22 @@ def test_event_cases_are_valid_testeventpattern_events():
     for case in TABLES["event_patterns"].cases:
         event = json.loads(case["event"])
         assert {"id", "account", "source", "time", "region", "detail-type"} <= set(event), case["id"]
+
+
+def test_page_figures_come_from_running_the_cases(monkeypatch):
+    figures = conformance.run_all()
+    section = conformance.render_page_section()
+    for f in figures:
+        assert f"| {f.documented_count} | {len(f.passed)} | {len(f.differences)} | {len(f.undocumented)} |" in section
+    # an evaluator that answers wrongly must stop the build, not publish lower (or stale) figures
+    monkeypatch.setitem(conformance.EVALUATORS, "event_patterns", lambda case: ("match", {}))
+    with pytest.raises(ValueError, match="event_patterns: cases disagree with AWS"):
+        conformance.render_page_section()
+
+
+def test_a_fixed_known_difference_is_reported(monkeypatch):
+    table = conformance.load_table("event_patterns")
+    case = dict(table.cases[0], known_difference="pretend the emulator differs here")
+    monkeypatch.setattr(conformance, "load_table", lambda name: conformance.Table(
+        name, table.title, table.operation, table.error_code, [case]))
+    assert conformance.run_table("event_patterns").fixed == [case["id"]]

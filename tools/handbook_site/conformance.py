@@ -127,3 +127,68 @@ def run_table(name: str) -> Figures:
 
 def run_all() -> list[Figures]:
     return [run_table(name) for name in TITLES]
+
+
+# ------------------------------------------------------------------------------------------------ rendering
+
+
+def _cell(text: Any, limit: int = 0) -> str:
+    """Text for a Markdown table cell: HTML-escaped code, pipes that cannot split the row, optional cut."""
+    import html
+
+    text = str(text)
+    if limit and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>" if text else "(empty)"
+
+
+def checked(figures: list[Figures]) -> list[Figures]:
+    """Refuse to publish figures that hide a defect: a documented case that fails without being listed as a
+    known difference, or a listed difference that is in fact fixed, stops the build with the case ids."""
+    for f in figures:
+        if f.failed or f.fixed:
+            raise ValueError(f"{f.table.name}: cases disagree with AWS without a known_difference {f.failed}, "
+                             f"or are listed as differences but now agree {f.fixed}; fix the emulator or the table")
+    return figures
+
+
+def render_figures(figures: list[Figures]) -> str:
+    lines = ["| Table | Operation | Documented cases | Emulator agrees | Known differences | Not counted |",
+             "|---|---|---|---|---|---|"]
+    for f in figures:
+        lines.append(f"| {f.table.title} | `{f.table.operation}` | {f.documented_count} | {len(f.passed)} | "
+                     f"{len(f.differences)} | {len(f.undocumented)} |")
+    return "\n".join(lines)
+
+
+def render_differences(figures: list[Figures]) -> str:
+    rows = [(f.table.title, case) for f in figures for case in f.differences]
+    if not rows:
+        return ("No documented case differs: every case in both tables gets the result AWS documents. "
+                "A case that starts to differ fails the test suite and this page's build.")
+    lines = ["| Table | Case | Pattern | AWS | Why the emulator differs |", "|---|---|---|---|---|"]
+    for title, case in rows:
+        lines.append(f"| {title} | [{case['id']}]({case['source']}) | {_cell(case['pattern'], 60)} | "
+                     f"{case['expected']} | {case['known_difference']} |")
+    return "\n".join(lines)
+
+
+def render_cases(f: Figures) -> str:
+    """Every case of a table, collapsed: id (linked to its AWS page), pattern, event, AWS's result, emulator."""
+    status = {cid: "agrees" for cid in f.passed}
+    status.update({c["id"]: "known difference" for c in f.differences})
+    status.update({cid: "not counted (no documented result)" for cid in f.undocumented})
+    lines = [f'??? note "{f.table.title}: all {len(f.table.cases)} cases"', "",
+             "    | Case | Pattern | Event | AWS | Emulator |", "    |---|---|---|---|---|"]
+    for case in f.table.cases:
+        lines.append(f"    | [{case['id']}]({case['source']}) | {_cell(case['pattern'], 70)} | "
+                     f"{_cell(case['event'], 50)} | {case['expected']} | {status.get(case['id'], '?')} |")
+    return "\n".join(lines)
+
+
+def render_page_section() -> str:
+    figures = checked(run_all())
+    parts = [render_figures(figures), "", "#### Known differences in the pattern languages", "",
+             render_differences(figures), ""]
+    parts += [render_cases(f) + "\n" for f in figures]
+    return "\n".join(parts)
