@@ -5,19 +5,25 @@ moto 5.2.5 stores metric filters verbatim but has no TestMetricFilter (HTTP 500)
 CloudWatch Logs filter syntax documents it:
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
 
-Supported:
+Supported (each behaviour is pinned by a documented case in tests/conformance/logs_filter_patterns.yaml):
 - the empty pattern (matches every event);
-- term patterns: ``ERROR``, ``"quoted phrase"``, several terms (all must appear), ``?A ?B`` (any of),
-  ``-x`` (must not appear), ``%regex%`` terms; matching is case-sensitive, as in CloudWatch Logs;
+- term patterns: ``ERROR``, ``"quoted phrase"``, several terms (all must appear), ``-x`` or ``- "x"`` (must not
+  appear), ``?A ?B`` (any of) and term groups ``?A B ?C D`` (A and B, or C and D), ``%regex%`` terms; matching
+  is case-sensitive, as in CloudWatch Logs;
 - JSON patterns ``{ ... }``: selectors ``$.a.b``, ``$.a[0].b``; operators ``= != < > <= >=``; values quoted,
-  bare, numeric, ``%regex%``; ``*`` wildcards inside string values; ``IS NULL``, ``IS TRUE``, ``IS FALSE``,
-  ``NOT EXISTS``; ``&&``, ``||`` and parentheses (``&&`` binds tighter);
+  bare, numeric (``+``/``-`` sign, exponent), ``%regex%``; a ``*`` at the start or end of a string value is a
+  wildcard, anywhere else a literal star; ``IS NULL``, ``IS TRUE``, ``IS FALSE``, ``NOT EXISTS``; ``&&``, ``||``
+  and parentheses (``&&`` binds tighter); a selector that reaches an array or object never matches;
 - space-delimited patterns ``[ip, user, ..., status = 4*, bytes > 1000]`` (named fields, ``...``, conditions
-  joined by ``&&``/``||``); extracted values come back as ``{"$name": value}`` like AWS.
+  joined by ``&&``/``||``, a trailing empty field); extracted values come back as ``{"$name": value}``, and the
+  fields without a name (covered by ``...``, or the empty last one) as ``{"$<position>": value}`` like AWS;
+- regex restrictions: only the characters the guide lists (no ``(``, ``)``, ``!``, spaces or multi-byte
+  characters), and at most 2 regex in one JSON or space-delimited pattern.
 
 Choices where the documentation is silent (kept deliberately simple, stated here so tests can rely on them):
 - a comparison on a JSON field that is absent is false, for ``!=`` too (use ``NOT EXISTS`` for absence);
-- a message that is not a JSON object never matches a JSON pattern.
+- a message that is not a JSON object never matches a JSON pattern;
+- terms before the first ``?term`` are required whatever group matches; ``-terms`` exclude from every group.
 
 A pattern that cannot be parsed raises FilterPatternError; the graft turns it into InvalidParameterException.
 """
