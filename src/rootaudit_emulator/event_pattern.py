@@ -111,6 +111,8 @@ def _check_anything_but(op: str, arg: Any) -> None:
         values = value if isinstance(value, list) and inner in ("equals-ignore-case", "wildcard") else [value]
         for v in values:
             (_check_wildcard if inner == "wildcard" else _check_string)(f"anything-but {inner}", v)
+        if inner in ("prefix", "suffix") and not value:
+            raise PatternError("Null prefix/suffix not allowed")
         return
     values = arg if isinstance(arg, list) else [arg]
     if not values:
@@ -121,6 +123,7 @@ def _check_anything_but(op: str, arg: Any) -> None:
 
 
 def _check_numeric(op: str, arg: Any) -> None:
+    """event-ruler's grammar: ["=", n] | ["<" or "<=", n] | [">" or ">=", n] optionally followed by ["<" or "<=", n]."""
     if not isinstance(arg, list) or not arg or len(arg) % 2:
         raise PatternError("Value of numeric must be an array of operator/number pairs")
     pairs = list(zip(arg[0::2], arg[1::2], strict=True))
@@ -130,10 +133,8 @@ def _check_numeric(op: str, arg: Any) -> None:
         if not _is_number(bound):
             raise PatternError(f"Value of {operator} must be numeric")
     ops = [o for o, _ in pairs]
-    lower = [o for o in ops if o in (">", ">=")]
-    upper = [o for o in ops if o in ("<", "<=")]
-    if ("=" in ops and len(ops) > 1) or len(lower) > 1 or len(upper) > 1:
-        raise PatternError("Bad numeric range: at most one lower and one upper bound, '=' stands alone")
+    if len(ops) > 2 or (len(ops) == 2 and (ops[0] not in (">", ">=") or ops[1] not in ("<", "<="))):
+        raise PatternError("Too many elements in numeric expression: a range is a lower bound then an upper bound")
 
 
 def _check_cidr(op: str, arg: Any) -> None:
