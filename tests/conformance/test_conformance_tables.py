@@ -109,3 +109,13 @@ def test_a_fixed_known_difference_is_reported(monkeypatch):
     monkeypatch.setattr(conformance, "load_table", lambda name: conformance.Table(
         name, table.title, table.operation, table.error_code, [case]))
     assert conformance.run_table("event_patterns").fixed == [case["id"]]
+
+
+def test_aws_pages_the_tables_cite_are_recorded_in_sources_yml():
+    # the reference page renders every case's source link, so they follow the handbook's sources rule too
+    import yaml
+
+    recorded = yaml.safe_load((conformance.ROOT / "sources.yml").read_text(encoding="utf-8"))["pages"]
+    limits = yaml.safe_load((conformance.TABLES_DIR / "emulator_limits.yaml").read_text(encoding="utf-8"))
+    cited = {c["source"].split("#")[0] for t in TABLES.values() for c in t.cases} | {e["source"] for e in limits}
+    assert sorted(u for u in cited if u.startswith("https://docs.aws.amazon.com/") and u not in recorded) == []
