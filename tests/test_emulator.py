@@ -586,7 +586,9 @@ def test_module_command_prints_exports_then_serves(monkeypatch, capsys):
     ('{ $.userIdentity.type = "Root" }', [True, False, True, True]),
     ('{ $.userIdentity.type = Root && $.eventType != AwsServiceEvent }', [True, False, False, True]),
     ('{ $.userIdentity.type = "Ro*" || $.eventName = "List*" }', [True, True, True, True]),
-    ('{ $.userIdentity.arn = "arn:aws:iam::*:root" }', [True, False, False, False]),
+    # a * between other characters is literal in CloudWatch Logs, so this is not a root filter on AWS either
+    ('{ $.userIdentity.arn = "arn:aws:iam::*:root" }', [False, False, False, False]),
+    ('{ $.userIdentity.arn = "*:root" }', [True, False, False, False]),
     ('{ $.userIdentity.invokedBy NOT EXISTS }', [True, True, False, False]),
 ])
 def test_filter_pattern_on_cloudtrail_records(pattern, wanted):

@@ -91,7 +91,6 @@ def _missing() -> list[str]:
 
     need(mod("moto.account.urls"), "moto.account.urls", "url_paths")
     need(mod("moto.account.models"), "moto.account.models", "account_backends")
-    need(getattr(mod("moto.events.models"), "EventPattern", None), "EventPattern", "load", "matches_event")
 
     responses = {
         "moto.iam.responses.IamResponse": ("get_account_summary", "generate_credential_report",

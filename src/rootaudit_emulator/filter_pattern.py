@@ -5,19 +5,25 @@ moto 5.2.5 stores metric filters verbatim but has no TestMetricFilter (HTTP 500)
 CloudWatch Logs filter syntax documents it:
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
 
-Supported:
+Supported (each behaviour is pinned by a documented case in tests/conformance/logs_filter_patterns.yaml):
 - the empty pattern (matches every event);
-- term patterns: ``ERROR``, ``"quoted phrase"``, several terms (all must appear), ``?A ?B`` (any of),
-  ``-x`` (must not appear), ``%regex%`` terms; matching is case-sensitive, as in CloudWatch Logs;
+- term patterns: ``ERROR``, ``"quoted phrase"``, several terms (all must appear), ``-x`` or ``- "x"`` (must not
+  appear), ``?A ?B`` (any of) and term groups ``?A B ?C D`` (A and B, or C and D), ``%regex%`` terms; matching
+  is case-sensitive, as in CloudWatch Logs;
 - JSON patterns ``{ ... }``: selectors ``$.a.b``, ``$.a[0].b``; operators ``= != < > <= >=``; values quoted,
-  bare, numeric, ``%regex%``; ``*`` wildcards inside string values; ``IS NULL``, ``IS TRUE``, ``IS FALSE``,
-  ``NOT EXISTS``; ``&&``, ``||`` and parentheses (``&&`` binds tighter);
+  bare, numeric (``+``/``-`` sign, exponent), ``%regex%``; a ``*`` at the start or end of a string value is a
+  wildcard, anywhere else a literal star; ``IS NULL``, ``IS TRUE``, ``IS FALSE``, ``NOT EXISTS``; ``&&``, ``||``
+  and parentheses (``&&`` binds tighter); a selector that reaches an array or object never matches;
 - space-delimited patterns ``[ip, user, ..., status = 4*, bytes > 1000]`` (named fields, ``...``, conditions
-  joined by ``&&``/``||``); extracted values come back as ``{"$name": value}`` like AWS.
+  joined by ``&&``/``||``, a trailing empty field); extracted values come back as ``{"$name": value}``, and the
+  fields without a name (covered by ``...``, or the empty last one) as ``{"$<position>": value}`` like AWS;
+- regex restrictions: only the characters the guide lists (no ``(``, ``)``, ``!``, spaces or multi-byte
+  characters), and at most 2 regex in one JSON or space-delimited pattern.
 
 Choices where the documentation is silent (kept deliberately simple, stated here so tests can rely on them):
 - a comparison on a JSON field that is absent is false, for ``!=`` too (use ``NOT EXISTS`` for absence);
-- a message that is not a JSON object never matches a JSON pattern.
+- a message that is not a JSON object never matches a JSON pattern;
+- terms before the first ``?term`` are required whatever group matches; ``-terms`` exclude from every group.
 
 A pattern that cannot be parsed raises FilterPatternError; the graft turns it into InvalidParameterException.
 """
@@ -36,24 +42,33 @@ class FilterPatternError(ValueError):
 
 
 _MISSING = object()
-_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 # --------------------------------------------------------------------------------------------- values
 
 
 def _wildcard(value: str) -> re.Pattern[str]:
-    """A string value with ``*`` wildcards as an anchored regex (``\\*`` is a literal star)."""
-    out, i = [], 0
+    """A string value as a regex anchored at both ends; only a leading or trailing ``*`` is a wildcard.
+
+    The CloudWatch Logs guide gives ``*Event`` and ``Event*`` as wildcards but says a star between other
+    characters (``Ev*ent``) stands for itself; ``\\*`` is a literal star anywhere.  Both anchors matter:
+    ``*Trail`` must not match ``UpdateTrails``.
+    """
+    chars: list[tuple[str, bool]] = []  # (character, escaped)
+    i = 0
     while i < len(value):
-        c = value[i]
-        if c == "\\" and i + 1 < len(value):
-            out.append(re.escape(value[i + 1]))
+        if value[i] == "\\" and i + 1 < len(value):
+            chars.append((value[i + 1], True))
             i += 2
             continue
-        out.append(".*" if c == "*" else re.escape(c))
+        chars.append((value[i], False))
         i += 1
-    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+    lead = bool(chars) and chars[0] == ("*", False)
+    trail = len(chars) > int(lead) and chars[-1] == ("*", False)
+    body = chars[int(lead):len(chars) - int(trail)]
+    regex = (".*" if lead else "") + "".join(re.escape(c) for c, _ in body) + (".*" if trail else "")
+    return re.compile(r"\A" + regex + r"\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -66,17 +81,32 @@ class _Value:
     @classmethod
     def from_token(cls, kind: str, text: str) -> "_Value":
         if kind == "regex":
-            try:
-                return cls("regex", text, regex=re.compile(text))
-            except re.error as exc:
-                raise FilterPatternError(f"invalid regular expression %{text}%: {exc}") from None
+            return cls("regex", text, regex=_regex(text))
         if kind == "bare" and _NUMBER.match(text):
             return cls("number", text, number=float(text))
         return cls("string", text, regex=_wildcard(text))
 
 
+# The guide's whitelist for %regex%: letters, digits, the symbols _ # = @ / ; , - : and the operators
+# ^ $ ? [ ] { } | \\ * + . -- so no ( ), no '!', no space, no multi-byte characters.
+_REGEX_ALLOWED = re.compile(r"^[A-Za-z0-9_#=@/;,:\-^$?\[\]{}|\\*+.]+$")
+MAX_REGEX_IN_STRUCTURED = 2  # per JSON or space-delimited pattern (CloudWatch Logs quota)
+
+
+def _regex(text: str) -> re.Pattern[str]:
+    if not _REGEX_ALLOWED.match(text):
+        bad = sorted({c for c in text if not _REGEX_ALLOWED.match(c)})
+        raise FilterPatternError(f"regular expression %{text}% uses unsupported characters {bad}")
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise FilterPatternError(f"invalid regular expression %{text}%: {exc}") from None
+
+
 def _compare(actual: Any, op: str, value: _Value) -> bool:
     """One comparison of a present field value against a pattern value."""
+    if isinstance(actual, (list, dict)):
+        return False  # the guide: a selector must reach a string or number; arrays/objects never match, != too
     if value.kind == "regex":
         ok = isinstance(actual, str) and value.regex.search(actual) is not None
         if op == "=":
@@ -118,7 +148,6 @@ _JSON_TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_KEYWORDS = {"IS", "NOT", "EXISTS", "NULL", "TRUE", "FALSE"}
 
 
 def _tokenize_json(body: str) -> list[tuple[str, str]]:
@@ -136,8 +165,6 @@ def _tokenize_json(body: str) -> list[tuple[str, str]]:
             text = _unescape_keep_star(text[1:-1])
         elif kind == "regex":
             text = text[1:-1]
-        elif kind == "bare" and text.upper() in _KEYWORDS:
-            kind, text = "kw", text.upper()
         tokens.append((kind, text))
     return tokens
 
@@ -225,13 +252,16 @@ class _JsonParser:
         tok = self.peek()
         if tok is None:
             raise FilterPatternError(f"{selector} needs an operator")
-        if tok == ("kw", "NOT"):
+        if tok[0] == "bare" and tok[1].upper() == "NOT":
             self.take()
-            self.take("kw", "EXISTS")
+            if (self.peek() or ("", ""))[1].upper() != "EXISTS":
+                raise FilterPatternError(f"{selector} NOT must be followed by EXISTS")
+            self.take()
             return lambda doc: _resolve(doc, path) is _MISSING
-        if tok == ("kw", "IS"):
+        if tok[0] == "bare" and tok[1].upper() == "IS":
             self.take()
-            _, what = self.take("kw")
+            _, what = self.take("bare")
+            what = what.upper()
             if what == "NULL":
                 return lambda doc: _resolve(doc, path) is None
             if what in ("TRUE", "FALSE"):
@@ -240,7 +270,7 @@ class _JsonParser:
             raise FilterPatternError(f"IS must be followed by NULL, TRUE or FALSE, not {what}")
         _, op = self.take("op")
         kind, text = self.take()
-        if kind not in ("quoted", "bare", "regex", "kw"):
+        if kind not in ("quoted", "bare", "regex"):
             raise FilterPatternError(f"expected a value after {op}, found {text!r}")
         value = _Value.from_token("string" if kind == "quoted" else ("regex" if kind == "regex" else "bare"), text)
         if value.kind == "string" and op not in ("=", "!="):
@@ -255,8 +285,17 @@ class _JsonParser:
         return compare
 
 
+def _check_regex_quota(tokens: list[tuple[str, str]]) -> None:
+    count = sum(1 for kind, _ in tokens if kind == "regex")
+    if count > MAX_REGEX_IN_STRUCTURED:
+        raise FilterPatternError(f"{count} regular expressions; a JSON or space-delimited pattern allows "
+                                 f"at most {MAX_REGEX_IN_STRUCTURED}")
+
+
 def _compile_json(body: str) -> Callable[[str], tuple[bool, dict[str, str]]]:
-    predicate = _JsonParser(_tokenize_json(body)).parse()
+    tokens = _tokenize_json(body)
+    _check_regex_quota(tokens)
+    predicate = _JsonParser(tokens).parse()
 
     def run(message: str) -> tuple[bool, dict[str, str]]:
         try:
@@ -272,12 +311,33 @@ def _compile_json(body: str) -> Callable[[str], tuple[bool, dict[str, str]]]:
 
 # --------------------------------------------------------------------------------------------- term patterns
 
-_TERM = re.compile(r'\s*([?-]?)("(?:[^"\\]|\\.)*"|%(?:[^%\\]|\\.)+%|[^\s"]+)')
+# A term, optionally prefixed by ? (any-of) or - (exclude); the guide writes the exclusion both as -Exiting and
+# as - "Exiting", so blanks may separate the prefix from its term.
+_TERM = re.compile(r'\s*(?:([?-])\s*)?("(?:[^"\\]|\\.)*"|%(?:[^%\\]|\\.)+%|[^\s"]+)')
+
+
+def _term_test(term: str) -> Callable[[str], bool]:
+    if term.startswith('"'):
+        if not term.endswith('"') or len(term) < 2:
+            raise FilterPatternError("unterminated quoted term")
+        literal = re.sub(r"\\(.)", r"\1", term[1:-1])
+        return lambda msg: literal in msg
+    if term.startswith("%") and term.endswith("%") and len(term) > 2:
+        rx = _regex(term[1:-1])
+        return lambda msg: rx.search(msg) is not None
+    if any(c in term for c in "{}[]"):
+        raise FilterPatternError(f"invalid character in term {term!r}")
+    return lambda msg: term in msg
 
 
 def _compile_terms(pattern: str) -> Callable[[str], tuple[bool, dict[str, str]]]:
-    required: list[Callable[[str], bool]] = []
-    optional: list[Callable[[str], bool]] = []
+    """Terms: all unprefixed terms must appear, no -term may appear.
+
+    With ?terms the pattern is a list of term groups, any of which may match: each ?term opens a group and the
+    unprefixed terms after it belong to that group (the CDK's anyTermGroup renders ``?"A" "B" ?"C" "D"``).
+    """
+    required: list[Callable[[str], bool]] = []  # before the first ?term: required whatever the group
+    groups: list[list[Callable[[str], bool]]] = []
     excluded: list[Callable[[str], bool]] = []
     pos = 0
     text = pattern.strip()
@@ -286,27 +346,17 @@ def _compile_terms(pattern: str) -> Callable[[str], tuple[bool, dict[str, str]]]
         if not m or m.end() == pos:
             raise FilterPatternError(f"cannot parse term at position {pos}")
         pos = m.end()
-        prefix, term = m.group(1), m.group(2)
-        if term.startswith('"'):
-            if not term.endswith('"') or len(term) < 2:
-                raise FilterPatternError("unterminated quoted term")
-            literal = re.sub(r"\\(.)", r"\1", term[1:-1])
-            test = (lambda lit: lambda msg: lit in msg)(literal)
-        elif term.startswith("%") and term.endswith("%") and len(term) > 2:
-            try:
-                rx = re.compile(term[1:-1])
-            except re.error as exc:
-                raise FilterPatternError(f"invalid regular expression {term}: {exc}") from None
-            test = (lambda r: lambda msg: r.search(msg) is not None)(rx)
+        prefix, test = m.group(1) or "", _term_test(m.group(2))
+        if prefix == "-":
+            excluded.append(test)
+        elif prefix == "?":
+            groups.append([test])
         else:
-            if any(c in term for c in "{}[]"):
-                raise FilterPatternError(f"invalid character in term {term!r}")
-            test = (lambda lit: lambda msg: lit in msg)(term)
-        {"": required, "?": optional, "-": excluded}[prefix].append(test)
+            (groups[-1] if groups else required).append(test)
 
     def run(message: str) -> tuple[bool, dict[str, str]]:
         ok = all(t(message) for t in required)
-        ok = ok and (not optional or any(t(message) for t in optional))
+        ok = ok and (not groups or any(all(t(message) for t in g) for g in groups))
         ok = ok and not any(t(message) for t in excluded)
         return ok, {}
 
@@ -344,7 +394,14 @@ def _split_fields(body: str) -> list[str]:
 
 def _compile_delimited(body: str) -> Callable[[str], tuple[bool, dict[str, str]]]:
     fields: list[_Field] = []
-    for part in _split_fields(body):
+    regexes = 0
+    parts = _split_fields(body)
+    for index, part in enumerate(parts):
+        if not part and index == len(parts) - 1 and index > 0:
+            # the guide's own example ends in a comma ([..., status_code=4*,]): a last, unnamed field,
+            # reported by its position like the fields an ellipsis covers
+            fields.append(_Field(""))
+            continue
         if not part:
             raise FilterPatternError("empty field in space-delimited pattern")
         if part == "...":
@@ -359,8 +416,10 @@ def _compile_delimited(body: str) -> Callable[[str], tuple[bool, dict[str, str]]
             continue
         # conditions on fields: reuse the JSON grammar with "$.name" selectors over a dict of fields
         rewritten = re.sub(r"(?<![\w$.])([A-Za-z_][\w-]*)(?=\s*(?:!=|<=|>=|=|<|>))", r"$.\1", part)
-        predicate = _JsonParser(_tokenize_json(rewritten)).parse()
-        fields.append(_Field(name, predicate=predicate))
+        tokens = _tokenize_json(rewritten)
+        regexes += sum(1 for kind, _ in tokens if kind == "regex")
+        fields.append(_Field(name, predicate=_JsonParser(tokens).parse()))
+    _check_regex_quota([("regex", "")] * regexes)
 
     def strip(token: str) -> str:
         if (token.startswith('"') and token.endswith('"')) or (token.startswith("[") and token.endswith("]")):
@@ -368,17 +427,26 @@ def _compile_delimited(body: str) -> Callable[[str], tuple[bool, dict[str, str]]
         return token
 
     def assign(tokens: list[str], fi: int, ti: int, out: dict[str, str]) -> bool:
+        """Give each field its token(s); unnamed ones (an ellipsis, an empty last field) are keyed by position."""
         if fi == len(fields):
             return ti == len(tokens)
         f = fields[fi]
         if f.ellipsis:
-            return any(assign(tokens, fi + 1, k, out) for k in range(ti, len(tokens) + 1))
+            for k in range(ti, len(tokens) + 1):
+                covered = {str(j + 1): strip(tokens[j]) for j in range(ti, k)}
+                out.update(covered)
+                if assign(tokens, fi + 1, k, out):
+                    return True
+                for key in covered:
+                    out.pop(key, None)
+            return False
         if ti >= len(tokens):
             return False
-        out[f.name] = strip(tokens[ti])
+        key = f.name or str(ti + 1)
+        out[key] = strip(tokens[ti])
         if assign(tokens, fi + 1, ti + 1, out):
             return True
-        out.pop(f.name, None)
+        out.pop(key, None)
         return False
 
     def run(message: str) -> tuple[bool, dict[str, str]]:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from . import filter_pattern
+from . import event_pattern, filter_pattern
 from . import root_state as rs
 
 ROOT_TASK_POLICIES = {
@@ -364,7 +364,6 @@ def _install_account() -> None:
 
 
 def _install_logs_and_events() -> None:
-    from moto.events.models import EventPattern
     from moto.events.responses import EventsHandler
     from moto.logs.responses import LogsResponse
 
@@ -382,7 +381,10 @@ def _install_logs_and_events() -> None:
 
     @answers
     def test_event_pattern(self: Any) -> ActionResult:
-        pattern = EventPattern.load(self._get_param("EventPattern"))  # InvalidEventPatternException if invalid
+        try:  # the project's matcher, not moto's EventPattern (see event_pattern.py for why)
+            pattern = event_pattern.load(self._get_param("EventPattern"))
+        except event_pattern.PatternError as error:
+            raise GraftError("InvalidEventPatternException", f"Event pattern is not valid. Reason: {error}") from None
         try:
             event = json.loads(self._get_param("Event") or "")
         except ValueError:
@@ -390,7 +392,7 @@ def _install_logs_and_events() -> None:
         required = ("id", "account", "source", "time", "region", "detail-type")
         if not isinstance(event, dict) or any(f not in event for f in required):
             raise GraftError("ValidationException", "Parameter Event is not valid.")
-        return ActionResult({"Result": bool(pattern.matches_event(event))})
+        return ActionResult({"Result": event_pattern.matches(pattern, event)})
 
     _graft(LogsResponse, "test_metric_filter", test_metric_filter)
     _graft(EventsHandler, "test_event_pattern", test_event_pattern)

@@ -216,6 +216,25 @@ def notebook(name: str, scenario: str = "demo") -> str:
     return to_markdown(merged(name, scenario))
 
 
+def emulator_conformance() -> str:
+    """The conformance figures, computed now by running every documented case (handbook_site.conformance)."""
+    from handbook_site.conformance import render_page_section
+
+    return render_page_section()
+
+
+def emulator_support() -> str:
+    from handbook_site.emulated_account import render_support
+
+    return render_support()
+
+
+def emulator_limits() -> str:
+    from handbook_site.emulated_account import render_limits
+
+    return render_limits()
+
+
 def define_env(env):
     cfg = config_mod.load(ROOT / "handbook.yml")  # validated: a malformed file fails the build with its reason
     env.variables["org"] = cfg.org
@@ -227,7 +246,7 @@ def define_env(env):
     }
     env.variables["check_count"] = len(CATALOGUE)
     for fn in (checks_summary, check_page, cli_reference, iam_policy, notebook, fix_table, checks_fixed_here,
-               topic_rows, topic_checks, check_link, badge):
+               topic_rows, topic_checks, check_link, badge, emulator_conformance, emulator_support, emulator_limits):
         env.macro(fn)
     _state["env"] = env
     from handbook_site.check_pages import write_stubs

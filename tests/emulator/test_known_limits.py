@@ -1,0 +1,46 @@
+"""Known limits of the emulated account (tests/conformance/emulator_limits.yaml), each asserted to still hold.
+
+These are the places the handbook's "Emulated account" page admits the emulator differs from AWS. A test here
+failing means the limit was lifted: delete the entry from the YAML (and this test) so the page stays true.
+"""
+from __future__ import annotations
+
+import boto3
+import pytest
+import yaml
+
+from handbook_site.conformance import TABLES_DIR
+
+LIMITS = yaml.safe_load((TABLES_DIR / "emulator_limits.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_limit_has_its_test_and_a_source():
+    names = {name for name in globals() if name.startswith("test_limit_")}
+    assert names == {"test_limit_" + entry["id"].replace("-", "_") for entry in LIMITS}
+    assert all(entry["source"].startswith("https://docs.aws.amazon.com/") for entry in LIMITS)
+
+
+@pytest.fixture
+def account(emulator):
+    yield emulator.load("standalone")
+    emulator.reset()
+
+
+def test_limit_putrule_pattern_validation(account):
+    events = account.client("events")
+    # TestEventPattern refuses this pattern as AWS does; PutRule (moto's parser) still stores it
+    with pytest.raises(events.exceptions.InvalidEventPatternException):
+        events.test_event_pattern(EventPattern='{"source": [{"prefixx": "aws"}]}',
+                                  Event='{"id": "1", "account": "123456789012", "source": "aws.ec2", "time": "t", '
+                                        '"region": "us-east-1", "detail-type": "x"}')
+    events.put_rule(Name="refused-on-aws", EventPattern='{"source": [{"prefixx": "aws"}]}')
+
+
+def test_limit_iam_permissions_not_enforced(account):
+    iam = account.client("iam")
+    iam.create_user(UserName="no-policy")
+    key = iam.create_access_key(UserName="no-policy")["AccessKey"]
+    session = boto3.Session(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
+                            region_name=account.region)
+    # on AWS: AccessDenied (no policy allows iam:GetAccountSummary)
+    session.client("iam", endpoint_url=account.endpoint_url).get_account_summary()
