@@ -12,7 +12,20 @@ from typing import Any
 
 import yaml
 
-DEFAULT_SIGNIN_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
+# CloudTrail records a root console sign-in in us-east-1 (AWS's page on console sign-in events; us-east-2,
+# eu-north-1 and ap-southeast-2 appear there only for IAM users on the global endpoint):
+# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
+ROOT_SIGNIN_REGION = {"aws": "us-east-1"}
+DEFAULT_SIGNIN_REGIONS = ("us-east-1",)
+
+# Region name prefixes of the partitions other than the commercial one (botocore's endpoints data).
+_PARTITION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"),
+                       ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"))
+
+
+def region_partition(region: str) -> str:
+    """The partition a region belongs to: aws-us-gov for us-gov-west-1, aws-cn for cn-north-1, else aws."""
+    return next((p for prefix, p in _PARTITION_PREFIXES if region.startswith(prefix)), "aws")
 
 
 class ConfigError(ValueError):
@@ -22,7 +35,8 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class AuditConfig:
     recent_use_days: int = 90
-    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS
+    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS  # each must have a root sign-in rule
+    extra_signin_regions: tuple[str, ...] = ()  # also checked and reported, never decide
     credential_report_timeout_seconds: float = 60.0
     org_role_name: str = "OrganizationAccountAccessRole"
     org_max_workers: int = 8
@@ -31,7 +45,24 @@ class AuditConfig:
 
     @property
     def root_email_regex(self) -> re.Pattern[str] | None:
-        return re.compile(self.root_email_pattern) if self.root_email_pattern else None
+        # Email addresses come back in whatever case they were registered: match case-insensitively.
+        return re.compile(self.root_email_pattern, re.IGNORECASE) if self.root_email_pattern else None
+
+    def signin_plan(self, partition: str = "aws") -> dict[str, str]:
+        """Sign-in regions -> "required", "extra" or "other-partition" (not called: the credentials cannot reach it).
+
+        In the commercial partition us-east-1 is always required, where AWS records root sign-in; configured regions
+        add to it, and a rule elsewhere never makes up for a missing one there.
+        """
+        plan: dict[str, str] = {}
+        required = list(self.signin_regions)
+        if partition in ROOT_SIGNIN_REGION and ROOT_SIGNIN_REGION[partition] not in required:
+            required.insert(0, ROOT_SIGNIN_REGION[partition])
+        for role, regions in (("required", required), ("extra", self.extra_signin_regions)):
+            for region in regions:
+                if region not in plan:
+                    plan[region] = role if region_partition(region) == partition else "other-partition"
+        return plan
 
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -73,6 +104,9 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
         or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
     ):
         raise ConfigError(f"{source}: audit.signin_regions must be a non-empty list of region names like us-east-1")
+    extra = audit.get("extra_signin_regions") or []
+    if not isinstance(extra, list) or not all(isinstance(r, str) and _REGION.match(r) for r in extra):
+        raise ConfigError(f"{source}: audit.extra_signin_regions must be a list of region names like us-east-2")
 
     timeout = audit.get("credential_report_timeout_seconds", 60)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
@@ -85,6 +119,7 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
     return AuditConfig(
         recent_use_days=_int(audit, "recent_use_days", 90, 1, 3650, source),
         signin_regions=tuple(dict.fromkeys(regions)),
+        extra_signin_regions=tuple(r for r in dict.fromkeys(extra) if r not in regions),
         credential_report_timeout_seconds=float(timeout),
         org_role_name=role,
         org_max_workers=_int(audit, "org_max_workers", 8, 1, 64, source),

@@ -10,7 +10,7 @@ from botocore import xform_name
 from botocore.config import Config
 
 from ..config import AuditConfig
-from .errors import SourceError, SourceFailed, classify
+from .errors import SourceError, SourceFailed, classify, in_region
 from .sources import SOURCES
 
 # Standard retry mode backs off on throttling: the first call and up to 5 retries, then the check reports ERROR.
@@ -51,7 +51,8 @@ class Context:
         try:
             response = getattr(self.client(service, region, root), xform_name(operation))(**params)
         except Exception as exc:  # every failure becomes a SourceError with a reason
-            raise SourceFailed(classify(exc, action, self.profile)) from None
+            err = classify(exc, action, self.profile)
+            raise SourceFailed(in_region(err, region) if region and region != self.region else err) from None
         response.pop("ResponseMetadata", None)
         return response
 
@@ -68,8 +69,9 @@ class Context:
             params[token_in] = token
 
 
-# IAM pages with Marker/IsTruncated; everything else used here with NextToken.
-_TOKENS = {"iam": ("Marker", "Marker")}
+# IAM pages with Marker/IsTruncated, CloudWatch Logs with a lower-case nextToken (botocore logs model: 50 metric
+# filters a page by default); everything else used here with NextToken.
+_TOKENS = {"iam": ("Marker", "Marker"), "logs": ("nextToken", "nextToken")}
 
 
 class Collector:
