@@ -17,6 +17,14 @@ def _arn_parts(arn: str) -> dict:
     return {"region": parts[3], "account": parts[4], "resource": ":".join(parts[5:])} if len(parts) >= 6 else {}
 
 
+def _may_see_root_use(trail: dict) -> bool:
+    """A multi-region trail not known to be stopped or to skip read or write management events: only such a
+    trail's log group can feed a root-usage filter (the others are not read, so they cannot fail the check)."""
+    events = trail.get("management_events")
+    known_short = isinstance(events, dict) and not (events.get("read") and events.get("write"))
+    return bool(trail.get("multi_region")) and trail.get("is_logging") is not False and not known_short
+
+
 def _judge_filter(ctx: Context, f: dict, group: dict, messages: list[dict]) -> dict:
     """What one metric filter matches, told by eventMessage: AWS's documents number matches from 0 in the API
     reference and from 1 in the CLI example, so eventNumber is not to be relied on."""
@@ -68,7 +76,7 @@ def _root_usage_monitoring(ctx: Context, ev: Collector) -> dict:
     account = caller["account"]
     messages = samples.metric_filter_messages(account, caller.get("partition") or "aws")
     groups, filters, alarms = [], [], []
-    for arn in sorted({t["log_group_arn"] for t in ev.get("trails") if t.get("multi_region") and t.get("log_group_arn")}):
+    for arn in sorted({t["log_group_arn"] for t in ev.get("trails") if _may_see_root_use(t) and t.get("log_group_arn")}):
         p = _arn_parts(arn)
         name = p.get("resource", "").removeprefix("log-group:").removesuffix(":*")
         group = {"arn": arn, "name": name, "region": p.get("region"), "account": p.get("account")}
