@@ -97,11 +97,12 @@ def test_metric_filter_matches_are_told_by_message_not_number(numbering):
 
 
 def test_every_page_of_metric_filters_is_read():
-    filters = ("DescribeMetricFilters--API_DescribeMetricFilters--page-1-of-2",
-               "DescribeMetricFilters--API_DescribeMetricFilters--page-2-of-2")
-    tests = ["TestMetricFilter--API_TestMetricFilter--no-match"] * 50 + [
-        "TestMetricFilter--API_TestMetricFilter--numbered-from-0"]
-    _, got, session = run(chain(filters=filters, tests=tests), ["root-usage-alarm"])
+    """50 filters on page 1 (the default page size) and the root filter on page 2, judged as each page arrives."""
+    calls = ("DescribeMetricFilters--API_DescribeMetricFilters--page-1-of-2",
+             *["TestMetricFilter--API_TestMetricFilter--no-match"] * 50,
+             "DescribeMetricFilters--API_DescribeMetricFilters--page-2-of-2",
+             "TestMetricFilter--API_TestMetricFilter--numbered-from-0")
+    _, got, session = run(chain(filters=calls, tests=()), ["root-usage-alarm"])
     assert got["root-usage-alarm"].status.value == "PASS", got["root-usage-alarm"].reason
     assert session.pending() == {}
 

@@ -58,14 +58,17 @@ class Context:
 
     def paginate(self, service: str, operation: str, key: str, region: str | None = None, **params: Any) -> list:
         """All items of a paginated list call (still one API, several pages)."""
-        items: list = []
+        return list(self.items(service, operation, key, region, **params))
+
+    def items(self, service: str, operation: str, key: str, region: str | None = None, **params: Any):
+        """The items of a paginated list call, page by page: the next page is asked for only when needed."""
         token_in, token_out = _TOKENS.get(service, ("NextToken", "NextToken"))
         while True:
             page = self.call(service, operation, region, **params)
-            items.extend(page.get(key, []))
+            yield from page.get(key, [])
             token = page.get(token_out)
             if not token or page.get("IsTruncated") is False:
-                return items
+                return
             params[token_in] = token
 
 

@@ -84,14 +84,13 @@ def _root_usage_monitoring(ctx: Context, ev: Collector) -> dict:
         if p.get("account") != account:
             group["cross_account"] = True  # the alarm lives in another account: it cannot be read from here
             continue
-        try:
-            found = ctx.paginate("logs", "DescribeMetricFilters", "metricFilters", p["region"], logGroupName=name)
+        try:  # every page (50 filters each by default), each filter judged as its page arrives
+            for f in ctx.items("logs", "DescribeMetricFilters", "metricFilters", p["region"], logGroupName=name):
+                filters.append(_judge_filter(ctx, f, group, messages))
         except SourceFailed as failed:
             if failed.error.kind != "ResourceNotFoundException":
                 raise
             group["missing"] = True  # the trail names a log group that no longer exists
-            continue
-        filters.extend(_judge_filter(ctx, f, group, messages) for f in found)
     for region in sorted({f["region"] for f in filters if f["matches_root"]}):
         wanted = {(m["name"], m["namespace"]) for f in filters if f["region"] == region for m in f["metrics"]}
         for a in ctx.paginate("cloudwatch", "DescribeAlarms", "MetricAlarms", region):
