@@ -7,19 +7,18 @@ AuthorizationError on a central topic, a region the credentials cannot use, GovC
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from recorded import RecordedSession
 
 from rootaudit.config import AuditConfig
 from rootaudit.engine import scan
 from rootaudit.evidence import samples
 from rootaudit.policy import audit_task_policy, least_privilege_policy, policy_json
 
-from recorded import RecordedSession
-
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 E1 = "us-east-1"
 CALLER = {("sts", E1): ["GetCallerIdentity--API_GetCallerIdentity--assumed-role"]}
 SIGNIN_OK = ["ListRules--API_ListRules--root-signin", "TestEventPattern--API_TestEventPattern--true",
@@ -40,18 +39,18 @@ def run(plan, checks, config=None, region=E1, **session_args):
 
 def test_a_rule_in_us_east_1_is_enough_by_default():
     """AWS records root sign-in in us-east-1; no other region is called unless configured."""
-    report, got, session = run({("events", E1): SIGNIN_OK}, ["root-activity-alert"])
+    _, got, session = run({("events", E1): SIGNIN_OK}, ["root-activity-alert"])
     assert got["root-activity-alert"].status.value == "PASS", got["root-activity-alert"].reason
     assert session.pending() == {} and not any(k[1] != E1 for k in session.clients)
 
 
 def test_a_rule_elsewhere_does_not_make_up_for_us_east_1():
     config = AuditConfig(extra_signin_regions=("us-east-2",))
-    report, got, session = run({("events", E1): ["ListRules--API_ListRules--none"],
-                                ("events", "us-east-2"): ["ListRules--API_ListRules--root-signin-us-east-2",
-                                                          "TestEventPattern--API_TestEventPattern--true",
-                                                          "ListTargetsByRule--API_ListTargetsByRule--sns-topic"]},
-                               ["root-activity-alert"], config)
+    _, got, session = run({("events", E1): ["ListRules--API_ListRules--none"],
+                           ("events", "us-east-2"): ["ListRules--API_ListRules--root-signin-us-east-2",
+                                                     "TestEventPattern--API_TestEventPattern--true",
+                                                     "ListTargetsByRule--API_ListTargetsByRule--sns-topic"]},
+                          ["root-activity-alert"], config)
     alert = got["root-activity-alert"]
     assert alert.status.value == "FAIL" and "not alerted in us-east-1" in alert.reason
     assert "Also checked" in alert.reason and session.pending() == {}
@@ -59,11 +58,11 @@ def test_a_rule_elsewhere_does_not_make_up_for_us_east_1():
 
 def test_a_rule_with_only_the_one_word_spelling_never_fires():
     """TestEventPattern says no to 'Sign In' and yes to 'Signin': the rule would never see a real sign-in."""
-    report, got, session = run({("events", E1): ["ListRules--API_ListRules--guide-spelling-only",
-                                                 "TestEventPattern--API_TestEventPattern--false",
-                                                 "TestEventPattern--API_TestEventPattern--true",
-                                                 "ListTargetsByRule--API_ListTargetsByRule--sns-topic"]},
-                               ["root-activity-alert"])
+    _, got, session = run({("events", E1): ["ListRules--API_ListRules--guide-spelling-only",
+                                            "TestEventPattern--API_TestEventPattern--false",
+                                            "TestEventPattern--API_TestEventPattern--true",
+                                            "ListTargetsByRule--API_ListTargetsByRule--sns-topic"]},
+                          ["root-activity-alert"])
     alert = got["root-activity-alert"]
     assert alert.status.value == "FAIL" and "never fires" in alert.reason, alert.reason
     assert session.pending() == {}
