@@ -15,7 +15,7 @@ def test_shipped_handbook_yml_loads():
     assert cfg.recent_use_days == 90
     # Root sign-in is recorded in us-east-1: the shipped config and the defaults require only that region.
     assert cfg.signin_regions == config_mod.AuditConfig().signin_regions == ("us-east-1",)
-    assert cfg.extra_signin_regions == ()
+    assert cfg.require_all_signin_regions is False
     assert cfg.root_email_regex.fullmatch(cfg.org["root_email_example"])
     assert cfg.root_email_regex.fullmatch(cfg.org["root_email_example"].upper())  # case-insensitive, like email
 

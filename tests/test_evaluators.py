@@ -186,11 +186,14 @@ def test_alert_regions_are_configurable():
     check = BY_ID["root-activity-alert"]
     only_east = {"eventbridge": {"us-east-1": {"rules": [rule()]}}}
     assert evaluate_check(check, only_east, AuditConfig()).status is P  # by default us-east-1 alone decides
-    required = AuditConfig(signin_regions=("us-east-1", "us-east-2"))
+    required = AuditConfig(signin_regions=("us-east-1", "us-east-2"), require_all_signin_regions=True)
     assert evaluate_check(check, only_east, required).status is E  # us-east-2 is required but was not collected
+    listed = AuditConfig(signin_regions=("us-east-1", "us-east-2"))
+    assert evaluate_check(check, only_east, listed).status is P  # listed but not required: reported only
     # Configuring other regions never drops us-east-1, where AWS records root sign-in.
     only_west = {"eventbridge": {"us-east-1": {"rules": []}, "us-west-2": {"rules": [rule()]}}}
-    verdict = evaluate_check(check, only_west, AuditConfig(signin_regions=("us-west-2",)))
+    verdict = evaluate_check(check, only_west, AuditConfig(signin_regions=("us-west-2",),
+                                                           require_all_signin_regions=True))
     assert verdict.status is F and "us-east-1" in verdict.reason
 
 
@@ -198,13 +201,16 @@ def test_extra_regions_are_reported_but_never_decide():
     check = BY_ID["root-activity-alert"]
     evidence = {"eventbridge": {"us-east-1": {"rules": [rule()]}, "us-east-2": {"rules": [rule(state="DISABLED")]},
                                 "us-west-2": {"error": "events:ListRules in us-west-2: the region is not enabled"}}}
-    verdict = evaluate_check(check, evidence, AuditConfig(extra_signin_regions=("us-east-2", "us-west-2")))
+    verdict = evaluate_check(check, evidence, AuditConfig(signin_regions=("us-east-1", "us-east-2", "us-west-2")))
     assert verdict.status is P
     assert "Also checked" in verdict.reason and "DISABLED" in verdict.reason and "not enabled" in verdict.reason
 
 
 def test_signin_plan_follows_the_partition():
-    cfg = AuditConfig(signin_regions=("us-east-2",), extra_signin_regions=("us-gov-west-1",))
-    assert cfg.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "required",
+    cfg = AuditConfig(signin_regions=("us-east-2", "us-gov-west-1"))
+    assert cfg.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "extra",
                                       "us-gov-west-1": "other-partition"}
-    assert cfg.signin_plan("aws-us-gov") == {"us-east-2": "other-partition", "us-gov-west-1": "extra"}
+    # No documented root sign-in region for GovCloud: the listed GovCloud regions decide.
+    assert cfg.signin_plan("aws-us-gov") == {"us-east-2": "other-partition", "us-gov-west-1": "required"}
+    strict = AuditConfig(signin_regions=("us-east-2",), require_all_signin_regions=True)
+    assert strict.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "required"}

@@ -45,7 +45,7 @@ def test_a_rule_in_us_east_1_is_enough_by_default():
 
 
 def test_a_rule_elsewhere_does_not_make_up_for_us_east_1():
-    config = AuditConfig(extra_signin_regions=("us-east-2",))
+    config = AuditConfig(signin_regions=("us-east-1", "us-east-2"))
     _, got, session = run({("events", E1): ["ListRules--API_ListRules--none"],
                            ("events", "us-east-2"): ["ListRules--API_ListRules--root-signin-us-east-2",
                                                      "TestEventPattern--API_TestEventPattern--true",
@@ -202,7 +202,7 @@ def test_an_organization_trail_with_default_selectors_passes_from_a_member():
 
 def test_a_region_the_credentials_cannot_use_affects_only_its_check():
     """An opt-in region that is not enabled answers UnrecognizedClientException; the scan goes on."""
-    config = AuditConfig(signin_regions=("us-east-1", "ap-east-1"))
+    config = AuditConfig(signin_regions=("us-east-1", "ap-east-1"), require_all_signin_regions=True)
     plan = {("events", E1): SIGNIN_OK, ("events", "ap-east-1"): ["ListRules--API_ListRules--unrecognized-client"],
             ("account", E1): ["GetAlternateContact--API_GetAlternateContact--security"]}
     report, got, session = run(plan, ["root-activity-alert", "security-contact-registered"], config)
@@ -213,7 +213,7 @@ def test_a_region_the_credentials_cannot_use_affects_only_its_check():
 
 
 def test_an_extra_region_that_rejects_the_token_changes_nothing():
-    config = AuditConfig(extra_signin_regions=("ap-east-1",))
+    config = AuditConfig(signin_regions=("us-east-1", "ap-east-1"))  # listed, not required
     plan = {("events", E1): SIGNIN_OK, ("events", "ap-east-1"): ["ListRules--API_ListRules--unrecognized-client"],
             ("account", E1): ["GetAlternateContact--API_GetAlternateContact--security"]}
     report, got, _ = run(plan, ["root-activity-alert", "security-contact-registered"], config)

@@ -35,8 +35,8 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class AuditConfig:
     recent_use_days: int = 90
-    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS  # each must have a root sign-in rule
-    extra_signin_regions: tuple[str, ...] = ()  # also checked and reported, never decide
+    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS  # checked for a root sign-in rule
+    require_all_signin_regions: bool = False  # False: only where AWS records root sign-in decides; the rest reported
     credential_report_timeout_seconds: float = 60.0
     org_role_name: str = "OrganizationAccountAccessRole"
     org_max_workers: int = 8
@@ -49,19 +49,23 @@ class AuditConfig:
         return re.compile(self.root_email_pattern, re.IGNORECASE) if self.root_email_pattern else None
 
     def signin_plan(self, partition: str = "aws") -> dict[str, str]:
-        """Sign-in regions -> "required", "extra" or "other-partition" (not called: the credentials cannot reach it).
+        """Sign-in regions -> "required", "extra" (checked and reported, never decides) or "other-partition" (not
+        called: the credentials cannot reach it).
 
-        In the commercial partition us-east-1 is always required, where AWS records root sign-in; configured regions
-        add to it, and a rule elsewhere never makes up for a missing one there.
+        In the commercial partition us-east-1, where AWS records root sign-in, is always required, and a rule
+        elsewhere never makes up for a missing one there; the other listed regions decide only with
+        audit.require_all_signin_regions. In a partition whose root sign-in region is not documented, the listed
+        regions of that partition decide.
         """
-        plan: dict[str, str] = {}
-        required = list(self.signin_regions)
-        if partition in ROOT_SIGNIN_REGION and ROOT_SIGNIN_REGION[partition] not in required:
-            required.insert(0, ROOT_SIGNIN_REGION[partition])
-        for role, regions in (("required", required), ("extra", self.extra_signin_regions)):
-            for region in regions:
-                if region not in plan:
-                    plan[region] = role if region_partition(region) == partition else "other-partition"
+        home = ROOT_SIGNIN_REGION.get(partition)
+        plan: dict[str, str] = {home: "required"} if home else {}
+        for region in self.signin_regions:
+            if region in plan:
+                continue
+            if region_partition(region) != partition:
+                plan[region] = "other-partition"
+            else:
+                plan[region] = "required" if self.require_all_signin_regions or not home else "extra"
         return plan
 
 
@@ -104,9 +108,9 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
         or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
     ):
         raise ConfigError(f"{source}: audit.signin_regions must be a non-empty list of region names like us-east-1")
-    extra = audit.get("extra_signin_regions") or []
-    if not isinstance(extra, list) or not all(isinstance(r, str) and _REGION.match(r) for r in extra):
-        raise ConfigError(f"{source}: audit.extra_signin_regions must be a list of region names like us-east-2")
+    require_all = audit.get("require_all_signin_regions", False)
+    if not isinstance(require_all, bool):
+        raise ConfigError(f"{source}: audit.require_all_signin_regions must be true or false")
 
     timeout = audit.get("credential_report_timeout_seconds", 60)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
@@ -119,7 +123,7 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
     return AuditConfig(
         recent_use_days=_int(audit, "recent_use_days", 90, 1, 3650, source),
         signin_regions=tuple(dict.fromkeys(regions)),
-        extra_signin_regions=tuple(r for r in dict.fromkeys(extra) if r not in regions),
+        require_all_signin_regions=require_all,
         credential_report_timeout_seconds=float(timeout),
         org_role_name=role,
         org_max_workers=_int(audit, "org_max_workers", 8, 1, 64, source),

@@ -77,11 +77,13 @@ CHECK = Check(
             "sample root sign-in with the detail-type real events carry, 'AWS Console Sign In via CloudTrail'. A "
             "rule that matches only the user guide's one-word 'AWS Console Signin via CloudTrail' never fires and "
             "does not count. A region passes with an ENABLED matching rule that has at least one target "
-            "(events:ListTargetsByRule). Regions in `audit.extra_signin_regions` are checked and reported but "
-            "never decide; regions of another partition than the credentials are not called.",
+            "(events:ListTargetsByRule). us-east-1 decides; the other listed regions are checked and reported, and "
+            "decide too only with `audit.require_all_signin_regions`. Regions of another partition than the "
+            "credentials are not called.",
     statuses={Status.PASS: "every required region has such a rule; the reason names each",
               Status.FAIL: "the reason lists the required regions that lack one, and why",
-              Status.MANUAL: "no configured sign-in region is in the credentials' partition",
+              Status.MANUAL: "no configured sign-in region is in the credentials' partition, whose root sign-in "
+                             "region AWS does not document",
               Status.ERROR: "a required region's rules could not be read"},
     sources=("eventbridge", "caller"),
     evaluate=evaluate,
