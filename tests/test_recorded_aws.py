@@ -241,6 +241,12 @@ def test_no_region_with_other_partition_keys_says_set_region():
     assert report.exit_code() == 2 and "--region" in report.aborted and "cn-north-1" in report.aborted
 
 
+def test_a_home_region_the_credentials_cannot_use_is_named():
+    plan = {("sts", "ap-east-1"): ["GetCallerIdentity--API_GetCallerIdentity--invalid-client-token-id"]}
+    report, _, _ = run(plan, ["caller-not-root"], region="ap-east-1", caller=False)
+    assert report.exit_code() == 2 and "ap-east-1 is enabled for this account" in report.aborted
+
+
 def test_policy_and_samples_use_the_callers_partition():
     gov = least_privilege_policy("aws-us-gov")["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"]
     assert gov == audit_task_policy("aws-us-gov") == \
