@@ -258,6 +258,16 @@ def test_policy_and_samples_use_the_callers_partition():
     assert event["detail"]["userIdentity"]["arn"] == "arn:aws-cn:iam::111111111111:root"
 
 
+def test_ocsf_resource_arn_uses_the_callers_partition():
+    from rootaudit.report import ocsf
+
+    g = "us-gov-west-1"
+    plan = {("sts", g): ["GetCallerIdentity--API_GetCallerIdentity--govcloud"]}
+    report, _, _ = run(plan, ["caller-not-root"], region=g, caller=False, partition="aws-us-gov")
+    resource = json.loads(ocsf.render([report]))[0]["resources"][0]
+    assert resource["uid"] == "arn:aws-us-gov:iam::111111111111:root" and resource["cloud_partition"] == "aws-us-gov"
+
+
 # ------------------------------------------------------------------------------------ 11: small ones
 
 def test_aws_example_summary_without_account_password_present_says_what_that_means():
