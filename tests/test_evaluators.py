@@ -114,9 +114,11 @@ CASES = [
     ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [rule(targets=0)]})}, F, "no target"),
     ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "access denied to events:ListRules"})}, E,
      "events:ListRules"),
-    # GovCloud credentials and only commercial regions configured: nothing to call, and the reason says what to set.
+    # China credentials and only commercial regions configured: nothing to call, and the reason says what to set.
     ("root-activity-alert", {"eventbridge": {"us-east-1": {"role": "other-partition"}},
-                             "caller": caller(partition="aws-us-gov")}, M, "audit.signin_regions"),
+                             "caller": caller(partition="aws-cn")}, M, "audit.signin_regions"),
+    # AWS GovCloud (US): only IAM users sign in to the console.
+    ("root-activity-alert", {"eventbridge": {}, "caller": caller(partition="aws-us-gov")}, NA, "only IAM users"),
 
     ("security-contact-registered", {"security_contact": {"set": True, "name": "SecOps", "email": "s@example.com"}},
      P, "SecOps"),
@@ -210,7 +212,9 @@ def test_signin_plan_follows_the_partition():
     cfg = AuditConfig(signin_regions=("us-east-2", "us-gov-west-1"))
     assert cfg.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "extra",
                                       "us-gov-west-1": "other-partition"}
-    # No documented root sign-in region for GovCloud: the listed GovCloud regions decide.
-    assert cfg.signin_plan("aws-us-gov") == {"us-east-2": "other-partition", "us-gov-west-1": "required"}
+    # No documented root sign-in region for China: the listed China regions decide.
+    china = AuditConfig(signin_regions=("us-east-1", "cn-north-1"))
+    assert china.signin_plan("aws-cn") == {"us-east-1": "other-partition", "cn-north-1": "required"}
+    assert cfg.signin_plan("aws-us-gov") == {}  # GovCloud: root never signs in to the console
     strict = AuditConfig(signin_regions=("us-east-2",), require_all_signin_regions=True)
     assert strict.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "required"}

@@ -228,7 +228,7 @@ def test_govcloud_credentials_never_call_commercial_regions():
             ("account", g): ["GetAlternateContact--API_GetAlternateContact--security"]}
     report, got, session = run(plan, ["root-activity-alert", "security-contact-registered"], region=g, caller=False,
                                partition="aws-us-gov")
-    assert got["root-activity-alert"].status.value == "MANUAL", got["root-activity-alert"].reason
+    assert got["root-activity-alert"].status.value == "NOT_APPLICABLE", got["root-activity-alert"].reason
     assert got["security-contact-registered"].status.value == "PASS"
     assert report.exit_code() == 0 and set(session.clients) == {("sts", g), ("account", g)}
 

@@ -16,6 +16,9 @@ import yaml
 # eu-north-1 and ap-southeast-2 appear there only for IAM users on the global endpoint):
 # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
 ROOT_SIGNIN_REGION = {"aws": "us-east-1"}
+# Partitions whose console accepts no root sign-in at all: in AWS GovCloud (US) only IAM users sign in.
+# https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/accessing-govcloud.html
+NO_ROOT_CONSOLE = {"aws-us-gov": "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/accessing-govcloud.html"}
 DEFAULT_SIGNIN_REGIONS = ("us-east-1",)
 
 # Region name prefixes of the partitions other than the commercial one (botocore's endpoints data).
@@ -57,6 +60,8 @@ class AuditConfig:
         audit.require_all_signin_regions. In a partition whose root sign-in region is not documented, the listed
         regions of that partition decide.
         """
+        if partition in NO_ROOT_CONSOLE:
+            return {}  # nothing to alert on: root cannot sign in to that partition's console
         home = ROOT_SIGNIN_REGION.get(partition)
         plan: dict[str, str] = {home: "required"} if home else {}
         for region in self.signin_regions:

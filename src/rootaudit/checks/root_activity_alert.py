@@ -1,6 +1,7 @@
 """root-activity-alert: an enabled EventBridge rule with a target matches root sign-in where AWS records it."""
+from ..config import NO_ROOT_CONSOLE
 from ..evidence.samples import GUIDE_ONLY_DETAIL_TYPE, SIGNIN_DETAIL_TYPE
-from ..findings import Status, error, failed, manual, passed
+from ..findings import Status, error, failed, manual, not_applicable, passed
 from .model import Check
 
 ENABLED = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
@@ -37,7 +38,12 @@ def evaluate(ev, config):
     if not isinstance(regions, dict):
         return error("EventBridge rules could not be read")
     caller = ev.get("caller") if isinstance(ev.get("caller"), dict) else {}
-    plan = config.signin_plan(caller.get("partition") or "aws")
+    partition = caller.get("partition") or "aws"
+    if partition in NO_ROOT_CONSOLE:
+        return not_applicable(f"in the {partition} partition only IAM users sign in to the console, so there is no "
+                              f"root console sign-in to alert on ({NO_ROOT_CONSOLE[partition]}); root API calls are "
+                              "root-usage-alarm's concern", partition=partition)
+    plan = config.signin_plan(partition)
     required = [r for r, role in plan.items() if role == "required"]
     if not required:
         other = ", ".join(plan)
@@ -84,6 +90,7 @@ CHECK = Check(
               Status.FAIL: "the reason lists the required regions that lack one, and why",
               Status.MANUAL: "no configured sign-in region is in the credentials' partition, whose root sign-in "
                              "region AWS does not document",
+              Status.NOT_APPLICABLE: "AWS GovCloud (US): only IAM users sign in to its console",
               Status.ERROR: "a required region's rules could not be read"},
     sources=("eventbridge", "caller"),
     evaluate=evaluate,
