@@ -27,10 +27,17 @@ def report(password="no_information", key1="N/A", key2="N/A", generated="2026-11
         "access_key_1_last_used_date": key1, "access_key_2_last_used_date": key2}}
 
 
-def trail(name="main", multi=True, logging=True, read=True, write=True, log_group=None, org=False, error=None):
-    t = {"name": name, "arn": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{name}", "home_region": "us-east-1",
-         "multi_region": multi, "organization_trail": org, "log_group_arn": log_group}
-    if multi:
+def trail(name="main", multi=True, logging=True, read=True, write=True, log_group=None, org=False, error=None,
+          unread=None, owner=ACCOUNT):
+    t = {"name": name, "arn": f"arn:aws:cloudtrail:us-east-1:{owner}:trail/{name}", "home_region": "us-east-1",
+         "multi_region": multi, "organization_trail": org, "log_group_arn": log_group, "owner_account": owner}
+    if multi and unread:  # an organization trail of another account, as a member sees it
+        t["unread"] = dict(unread)
+        if "cloudtrail:GetTrailStatus" not in unread:
+            t["is_logging"] = logging
+        if "cloudtrail:GetEventSelectors" not in unread:
+            t["management_events"] = {"read": read, "write": write}
+    elif multi:
         if error:
             t["error"] = error
         else:
@@ -60,10 +67,12 @@ def monitoring(matches_root=True, matches_non_root=False, alarm=True, confirmed=
 
 
 def rule(name="root-signin", state="ENABLED", targets=1, matches=("AWS Console Sign In via CloudTrail",)):
-    return {"name": name, "state": state, "matches": list(matches), "targets": targets}
+    return {"name": name, "state": state, "matches": list(matches), "targets": targets,
+            "fires": "AWS Console Sign In via CloudTrail" in matches}
 
 
 def eventbridge(**regions):
+    """A good rule in us-east-1, us-east-2 and us-west-2, unless a region is given (us_east_2={...})."""
     base = {r: {"rules": [rule()]} for r in ("us-east-1", "us-east-2", "us-west-2")}
     base.update({k.replace("_", "-"): v for k, v in regions.items()})
     return base

@@ -161,3 +161,10 @@ def test_checks_and_policy_commands():
     assert rootaudit("checks").stdout.count("\n") == len(CATALOGUE)
     policy = json.loads(rootaudit("policy").stdout)
     assert policy == json.loads((ROOT / "docs/reference/rootaudit-policy.json").read_text())
+
+
+def test_policy_for_another_partition():
+    """GovCloud and China accounts get the task-policy condition in their own partition (issue 11, item 10)."""
+    policy = json.loads(rootaudit("policy", "--partition", "aws-us-gov").stdout)
+    condition = policy["Statement"][-1]["Condition"]["StringEquals"]["sts:TaskPolicyArn"]
+    assert condition == "arn:aws-us-gov:iam::aws:policy/root-task/IAMAuditRootUserCredentials"

@@ -13,8 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_shipped_handbook_yml_loads():
     cfg = config_mod.load(ROOT / "handbook.yml")
     assert cfg.recent_use_days == 90
-    assert cfg.signin_regions == ("us-east-1", "us-east-2", "us-west-2")
+    # Root sign-in is recorded in us-east-1: the shipped config and the defaults require only that region.
+    assert cfg.signin_regions == config_mod.AuditConfig().signin_regions == ("us-east-1",)
+    assert cfg.require_all_signin_regions is False
     assert cfg.root_email_regex.fullmatch(cfg.org["root_email_example"])
+    assert cfg.root_email_regex.fullmatch(cfg.org["root_email_example"].upper())  # case-insensitive, like email
 
 
 def test_handbook_url_matches_mkdocs_site_url():

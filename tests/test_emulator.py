@@ -438,7 +438,7 @@ def test_test_metric_filter_graft(emulator):
     for pattern in (CIS, EQUIVALENT):
         matches = logs.test_metric_filter(filterPattern=pattern, logEventMessages=messages)["matches"]
         assert [(m["eventNumber"], m["eventMessage"], m["extractedValues"]) for m in matches] == [
-            (1, messages[0], {})]
+            (0, messages[0], {})]  # numbered from 0 as in the API reference's examples
     assert len(logs.test_metric_filter(filterPattern="", logEventMessages=messages)["matches"]) == 4
     with pytest.raises(logs.exceptions.InvalidParameterException):
         logs.test_metric_filter(filterPattern='{ $.userIdentity.type = "Root" ', logEventMessages=messages)
@@ -613,12 +613,12 @@ def test_filter_pattern_json_operators():
 
 def test_filter_pattern_terms_and_empty():
     lines = ["ERROR disk full", "ERROR Exiting now", "WARN slow", 'user said "hello world" twice']
-    assert [m["eventNumber"] for m in fp.test_messages("", lines)] == [1, 2, 3, 4]
-    assert [m["eventNumber"] for m in fp.test_messages("ERROR", lines)] == [1, 2]
-    assert [m["eventNumber"] for m in fp.test_messages("ERROR -Exiting", lines)] == [1]
-    assert [m["eventNumber"] for m in fp.test_messages("?WARN ?full", lines)] == [1, 3]
-    assert [m["eventNumber"] for m in fp.test_messages('"hello world"', lines)] == [4]
-    assert [m["eventNumber"] for m in fp.test_messages("ERROR disk", lines)] == [1]
+    assert [m["eventNumber"] for m in fp.test_messages("", lines)] == [0, 1, 2, 3]
+    assert [m["eventNumber"] for m in fp.test_messages("ERROR", lines)] == [0, 1]
+    assert [m["eventNumber"] for m in fp.test_messages("ERROR -Exiting", lines)] == [0]
+    assert [m["eventNumber"] for m in fp.test_messages("?WARN ?full", lines)] == [0, 2]
+    assert [m["eventNumber"] for m in fp.test_messages('"hello world"', lines)] == [3]
+    assert [m["eventNumber"] for m in fp.test_messages("ERROR disk", lines)] == [0]
     assert fp.test_messages("error", lines) == []  # case-sensitive, like CloudWatch Logs
 
 

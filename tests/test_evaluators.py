@@ -39,6 +39,9 @@ CASES = [
     ("root-mfa-enabled", {"account_summary": summary(mfa=0, password=0, keys=1)}, F, "access keys"),
     ("root-mfa-enabled", {"account_summary": summary(mfa=0, password=0, keys=0, certs=0)}, NA, "no password"),
     ("root-mfa-enabled", {"account_summary": {}}, E, "AccountMFAEnabled"),
+    ("root-mfa-enabled", {"account_summary": {"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0,
+                                              "AccountSigningCertificatesPresent": 0}}, F,
+     "cannot tell whether root can sign in"),
 
     ("root-no-access-keys", {"account_summary": summary(keys=0)}, P, "no access keys"),
     ("root-no-access-keys", {"account_summary": summary(keys=1)}, F, "deactivated key still counts"),
@@ -48,7 +51,8 @@ CASES = [
     ("root-no-signing-certificates", {"account_summary": summary(certs=1)}, F, "signing certificate"),
     ("root-no-signing-certificates", {"account_summary": {"AccountSigningCertificatesPresent": "1"}}, E, "did not"),
 
-    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": []}, P, "no virtual"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": []}, P,
+     "hardware or FIDO (a passkey may be synced)"),
     ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": [
         {"serial": "arn:aws:iam::123456789012:mfa/root-ops", "user_arn": "arn:aws:iam::123456789012:user/root-ops"}]},
      P, "no virtual"),  # an IAM user named like root is not root
@@ -80,6 +84,11 @@ CASES = [
     ("cloudtrail-multi-region", {"trails": [trail(logging=False)]}, F, "not logging"),
     ("cloudtrail-multi-region", {"trails": [trail(read=False)]}, F, "only write"),
     ("cloudtrail-multi-region", {"trails": [trail(error="AccessDenied")]}, E, "could not be read"),
+    # A member sees the management account's organization trail but may not read its selectors.
+    ("cloudtrail-multi-region", {"trails": [trail(org=True, owner="999999999999", unread={
+        "cloudtrail:GetEventSelectors": "CloudTrailARNInvalidException"})]}, M, "cloudtrail:GetEventSelectors"),
+    ("cloudtrail-multi-region", {"trails": [trail(org=True, owner="999999999999", logging=False, unread={
+        "cloudtrail:GetEventSelectors": "CloudTrailARNInvalidException"})]}, F, "not logging"),
 
     ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring()}, P, "confirmed subscription"),
     ("root-usage-alarm", {"trails": [trail()], "root_usage_monitoring": monitoring()}, F, "CloudWatch Logs"),
@@ -93,16 +102,34 @@ CASES = [
     ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": monitoring(cross_account=True)}, M,
      "another account"),
     ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": None}, E, "could not be read"),
+    ("root-usage-alarm", {"trails": [trail(log_group=LOG_GROUP, error="ThrottlingException")],
+                          "root_usage_monitoring": monitoring()}, E, "ThrottlingException"),
+    ("root-usage-alarm", {"trails": [trail(org=True, owner="999999999999", log_group=LOG_GROUP, unread={
+        "cloudtrail:GetEventSelectors": "CloudTrailARNInvalidException"})],
+        "root_usage_monitoring": monitoring(cross_account=True)}, M, "another account"),
+    ("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(monitoring(alarm=False), log_groups=[
+        {"arn": LOG_GROUP, "name": "cloudtrail", "region": "us-east-1", "account": "123456789012", "missing": True}])},
+     F, "does not exist"),
 
-    ("root-activity-alert", {"eventbridge": eventbridge()}, P, "every sign-in region"),
-    ("root-activity-alert", {"eventbridge": eventbridge(us_west_2={"rules": [rule(matches=(
-        "AWS Console Signin via CloudTrail",))]})}, P, "AWS Console Signin via CloudTrail"),
-    ("root-activity-alert", {"eventbridge": eventbridge(us_east_2={"rules": []}, us_west_2={"rules": []})}, F,
-     "us-east-2, us-west-2"),
+    ("root-activity-alert", {"eventbridge": eventbridge()}, P, "where CloudTrail records it"),
+    # Only us-east-1 decides by default (root sign-in is recorded there): other regions neither help nor hurt.
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_2={"rules": []}, us_west_2={"rules": []})}, P,
+     "us-east-1: root-signin"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": []})}, F, "not alerted in us-east-1"),
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_2={"error": "access denied to events:ListRules"})}, P,
+     "us-east-1: root-signin"),
+    # A rule that lists only the user guide's one-word spelling never fires on a real sign-in.
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [rule(matches=(
+        "AWS Console Signin via CloudTrail",))]})}, F, "never fires"),
     ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [rule(state="DISABLED")]})}, F, "DISABLED"),
     ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [rule(targets=0)]})}, F, "no target"),
-    ("root-activity-alert", {"eventbridge": eventbridge(us_east_2={"error": "access denied to events:ListRules"})}, E,
+    ("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "access denied to events:ListRules"})}, E,
      "events:ListRules"),
+    # China credentials and only commercial regions configured: nothing to call, and the reason says what to set.
+    ("root-activity-alert", {"eventbridge": {"us-east-1": {"role": "other-partition"}},
+                             "caller": caller(partition="aws-cn")}, M, "audit.signin_regions"),
+    # AWS GovCloud (US): only IAM users sign in to the console.
+    ("root-activity-alert", {"eventbridge": {}, "caller": caller(partition="aws-us-gov")}, NA, "only IAM users"),
 
     ("security-contact-registered", {"security_contact": {"set": True, "name": "SecOps", "email": "s@example.com"}},
      P, "SecOps"),
@@ -111,6 +138,8 @@ CASES = [
 
     ("root-email-distribution-list", {"root_email": {"email": "aws-root+prod@example.com", "role": "member"}}, P,
      "matches"),
+    ("root-email-distribution-list", {"root_email": {"email": "AWS-Root@Example.com", "role": "management"}}, P,
+     "matches"),  # addresses come back in the case they were registered with
     ("root-email-distribution-list", {"root_email": {"email": "jane.doe@example.com", "role": "management"}}, F,
      "does not match"),
     ("root-email-distribution-list", {"root_email": {"email": None, "role": "standalone"}}, M, "Account page"),
@@ -169,5 +198,34 @@ def test_email_without_pattern_is_manual():
 def test_alert_regions_are_configurable():
     check = BY_ID["root-activity-alert"]
     only_east = {"eventbridge": {"us-east-1": {"rules": [rule()]}}}
-    assert evaluate_check(check, only_east, AuditConfig(signin_regions=("us-east-1",))).status is P
-    assert evaluate_check(check, only_east, AuditConfig()).status is E  # the other regions were not collected
+    assert evaluate_check(check, only_east, AuditConfig()).status is P  # by default us-east-1 alone decides
+    required = AuditConfig(signin_regions=("us-east-1", "us-east-2"), require_all_signin_regions=True)
+    assert evaluate_check(check, only_east, required).status is E  # us-east-2 is required but was not collected
+    listed = AuditConfig(signin_regions=("us-east-1", "us-east-2"))
+    assert evaluate_check(check, only_east, listed).status is P  # listed but not required: reported only
+    # Configuring other regions never drops us-east-1, where AWS records root sign-in.
+    only_west = {"eventbridge": {"us-east-1": {"rules": []}, "us-west-2": {"rules": [rule()]}}}
+    verdict = evaluate_check(check, only_west, AuditConfig(signin_regions=("us-west-2",),
+                                                           require_all_signin_regions=True))
+    assert verdict.status is F and "us-east-1" in verdict.reason
+
+
+def test_extra_regions_are_reported_but_never_decide():
+    check = BY_ID["root-activity-alert"]
+    evidence = {"eventbridge": {"us-east-1": {"rules": [rule()]}, "us-east-2": {"rules": [rule(state="DISABLED")]},
+                                "us-west-2": {"error": "events:ListRules in us-west-2: the region is not enabled"}}}
+    verdict = evaluate_check(check, evidence, AuditConfig(signin_regions=("us-east-1", "us-east-2", "us-west-2")))
+    assert verdict.status is P
+    assert "Also checked" in verdict.reason and "DISABLED" in verdict.reason and "not enabled" in verdict.reason
+
+
+def test_signin_plan_follows_the_partition():
+    cfg = AuditConfig(signin_regions=("us-east-2", "us-gov-west-1"))
+    assert cfg.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "extra",
+                                      "us-gov-west-1": "other-partition"}
+    # No documented root sign-in region for China: the listed China regions decide.
+    china = AuditConfig(signin_regions=("us-east-1", "cn-north-1"))
+    assert china.signin_plan("aws-cn") == {"us-east-1": "other-partition", "cn-north-1": "required"}
+    assert cfg.signin_plan("aws-us-gov") == {}  # GovCloud: root never signs in to the console
+    strict = AuditConfig(signin_regions=("us-east-2",), require_all_signin_regions=True)
+    assert strict.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "required"}

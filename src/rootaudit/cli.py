@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scan_options(demo)
 
     sub.add_parser("checks", help="list the checks in the catalogue")
-    sub.add_parser("policy", help="print the least-privilege IAM policy the checks need")
+    policy = sub.add_parser("policy", help="print the least-privilege IAM policy the checks need")
+    policy.add_argument("--partition", choices=("aws", "aws-us-gov", "aws-cn"), default="aws",
+                        help="partition of the account the policy is for (default: aws)")
 
     alerts = sub.add_parser("alerts", help="root activity alerts (the only part that writes)")
     alerts_sub = alerts.add_subparsers(dest="alerts_command", parser_class=_Parser)
@@ -166,7 +168,7 @@ def cmd_checks(args) -> int:
 def cmd_policy(args) -> int:
     from .policy import least_privilege_policy
 
-    print(json.dumps(least_privilege_policy(), indent=2))
+    print(json.dumps(least_privilege_policy(args.partition), indent=2))
     return 0
 
 

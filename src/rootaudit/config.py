@@ -12,7 +12,23 @@ from typing import Any
 
 import yaml
 
-DEFAULT_SIGNIN_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
+# CloudTrail records a root console sign-in in us-east-1 (AWS's page on console sign-in events; us-east-2,
+# eu-north-1 and ap-southeast-2 appear there only for IAM users on the global endpoint):
+# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
+ROOT_SIGNIN_REGION = {"aws": "us-east-1"}
+# Partitions whose console accepts no root sign-in at all: in AWS GovCloud (US) only IAM users sign in.
+# https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/accessing-govcloud.html
+NO_ROOT_CONSOLE = {"aws-us-gov": "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/accessing-govcloud.html"}
+DEFAULT_SIGNIN_REGIONS = ("us-east-1",)
+
+# Region name prefixes of the partitions other than the commercial one (botocore's endpoints data).
+_PARTITION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"),
+                       ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"))
+
+
+def region_partition(region: str) -> str:
+    """The partition a region belongs to: aws-us-gov for us-gov-west-1, aws-cn for cn-north-1, else aws."""
+    return next((p for prefix, p in _PARTITION_PREFIXES if region.startswith(prefix)), "aws")
 
 
 class ConfigError(ValueError):
@@ -22,7 +38,8 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class AuditConfig:
     recent_use_days: int = 90
-    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS
+    signin_regions: tuple[str, ...] = DEFAULT_SIGNIN_REGIONS  # checked for a root sign-in rule
+    require_all_signin_regions: bool = False  # False: only where AWS records root sign-in decides; the rest reported
     credential_report_timeout_seconds: float = 60.0
     org_role_name: str = "OrganizationAccountAccessRole"
     org_max_workers: int = 8
@@ -31,7 +48,30 @@ class AuditConfig:
 
     @property
     def root_email_regex(self) -> re.Pattern[str] | None:
-        return re.compile(self.root_email_pattern) if self.root_email_pattern else None
+        # Email addresses come back in whatever case they were registered: match case-insensitively.
+        return re.compile(self.root_email_pattern, re.IGNORECASE) if self.root_email_pattern else None
+
+    def signin_plan(self, partition: str = "aws") -> dict[str, str]:
+        """Sign-in regions -> "required", "extra" (checked and reported, never decides) or "other-partition" (not
+        called: the credentials cannot reach it).
+
+        In the commercial partition us-east-1, where AWS records root sign-in, is always required, and a rule
+        elsewhere never makes up for a missing one there; the other listed regions decide only with
+        audit.require_all_signin_regions. In a partition whose root sign-in region is not documented, the listed
+        regions of that partition decide.
+        """
+        if partition in NO_ROOT_CONSOLE:
+            return {}  # nothing to alert on: root cannot sign in to that partition's console
+        home = ROOT_SIGNIN_REGION.get(partition)
+        plan: dict[str, str] = {home: "required"} if home else {}
+        for region in self.signin_regions:
+            if region in plan:
+                continue
+            if region_partition(region) != partition:
+                plan[region] = "other-partition"
+            else:
+                plan[region] = "required" if self.require_all_signin_regions or not home else "extra"
+        return plan
 
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -73,6 +113,9 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
         or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
     ):
         raise ConfigError(f"{source}: audit.signin_regions must be a non-empty list of region names like us-east-1")
+    require_all = audit.get("require_all_signin_regions", False)
+    if not isinstance(require_all, bool):
+        raise ConfigError(f"{source}: audit.require_all_signin_regions must be true or false")
 
     timeout = audit.get("credential_report_timeout_seconds", 60)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
@@ -85,6 +128,7 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
     return AuditConfig(
         recent_use_days=_int(audit, "recent_use_days", 90, 1, 3650, source),
         signin_regions=tuple(dict.fromkeys(regions)),
+        require_all_signin_regions=require_all,
         credential_report_timeout_seconds=float(timeout),
         org_role_name=role,
         org_max_workers=_int(audit, "org_max_workers", 8, 1, 64, source),

@@ -15,26 +15,34 @@ ORG_SCAN_ACTIONS = (
     "sts:AssumeRole",
     "sts:AssumeRoot",
 )
-AUDIT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+PARTITIONS = ("aws", "aws-us-gov", "aws-cn")
+
+
+def audit_task_policy(partition: str = "aws") -> str:
+    """The AWS managed task policy for read-only root sessions (sts:AssumeRoot), in the caller's partition."""
+    return f"arn:{partition}:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+
+
+AUDIT_TASK_POLICY = audit_task_policy("aws")  # the commercial partition's; use audit_task_policy(partition) elsewhere
 
 
 def check_actions() -> list[str]:
     return sorted({a for c in CATALOGUE for a in c.actions})
 
 
-def least_privilege_policy() -> dict:
+def least_privilege_policy(partition: str = "aws") -> dict:
     # AssumeRoot only with the read-only audit task policy: the scan can never obtain a root session that writes.
     org_actions = sorted(a for a in ORG_SCAN_ACTIONS if a != "sts:AssumeRoot")
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "RootAuditChecks", "Effect": "Allow", "Action": check_actions(), "Resource": "*"},
         {"Sid": "RootAuditOrganization", "Effect": "Allow", "Action": org_actions, "Resource": "*"},
         {"Sid": "RootAuditAssumeRootReadOnly", "Effect": "Allow", "Action": "sts:AssumeRoot", "Resource": "*",
-         "Condition": {"StringEquals": {"sts:TaskPolicyArn": AUDIT_TASK_POLICY}}},
+         "Condition": {"StringEquals": {"sts:TaskPolicyArn": audit_task_policy(partition)}}},
     ]}
 
 
-def policy_json() -> str:
-    return json.dumps(least_privilege_policy(), indent=2) + "\n"
+def policy_json(partition: str = "aws") -> str:
+    return json.dumps(least_privilege_policy(partition), indent=2) + "\n"
 
 
 if __name__ == "__main__":  # make policy: regenerate the committed copy shown in the handbook

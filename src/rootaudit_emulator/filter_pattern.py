@@ -486,10 +486,14 @@ def matches(pattern: str | None, message: str) -> bool:
 
 
 def test_messages(pattern: str | None, messages: list[str]) -> list[dict[str, Any]]:
-    """The ``matches`` list of a TestMetricFilter answer (event numbers are 1-based)."""
+    """The ``matches`` list of a TestMetricFilter answer.
+
+    Event numbers start at 0, as in the examples of AWS's TestMetricFilter API reference (its CLI example starts at
+    1): clients should tell matches apart by eventMessage.
+    """
     run = compile_pattern(pattern)
     out = []
-    for number, message in enumerate(messages, start=1):
+    for number, message in enumerate(messages):
         ok, extracted = run(message)
         if ok:
             out.append({"eventNumber": number, "eventMessage": message, "extractedValues": extracted})

@@ -1,5 +1,5 @@
 """cloudtrail-multi-region: a multi-region trail logs read and write management events."""
-from ..findings import Status, error, failed, passed
+from ..findings import Status, error, failed, manual, passed
 from .model import Check
 
 
@@ -8,11 +8,28 @@ def qualifies(trail) -> bool:
     return bool(trail.get("multi_region") and trail.get("is_logging") and events.get("read") and events.get("write"))
 
 
+def may_qualify(trail) -> bool:
+    """An organization trail of the management account, seen from a member: part of it could not be read here, and
+    nothing that could be read rules it out."""
+    if not (trail.get("multi_region") and trail.get("organization_trail") and trail.get("unread")):
+        return False
+    events = trail.get("management_events")
+    if trail.get("is_logging") is False or (isinstance(events, dict) and not (events.get("read") and events.get("write"))):
+        return False
+    return not qualifies(trail)
+
+
+def unread_text(trail) -> str:
+    return "; ".join(f"{action}: {why}" for action, why in (trail.get("unread") or {}).items())
+
+
 def problem(trail) -> str:
     if not trail.get("multi_region"):
         return "single-region"
     if trail.get("error"):
         return f"unreadable: {trail['error']}"
+    if may_qualify(trail):
+        return f"organization trail of account {trail.get('owner_account')}, not fully readable here"
     if not trail.get("is_logging"):
         return "not logging"
     events = trail.get("management_events") or {}
@@ -33,6 +50,14 @@ def evaluate(ev, config):
                       trails=[t.get("name") for t in good])
     if not trails:
         return failed("there is no CloudTrail trail; root activity is visible only in 90 days of event history")
+    maybe = [t for t in trails if may_qualify(t)]
+    if maybe:
+        t = maybe[0]
+        return manual(f"the organization trail {t.get('name')} (account {t.get('owner_account')}, home region "
+                      f"{t.get('home_region')}) is multi-region, but this member account could not read all of its "
+                      f"settings ({unread_text(t)}); verify in the management account that it is logging and records "
+                      "read and write management events", trails=[x.get("name") for x in maybe],
+                      unread=t.get("unread"))
     unreadable = [t for t in trails if t.get("error")]
     detail = "; ".join(f"{t.get('name')}: {problem(t)}" for t in trails)
     if unreadable:
@@ -46,12 +71,17 @@ CHECK = Check(
     title="A multi-region trail records management events",
     severity="high",
     topic="monitoring-and-alerts",
-    rationale="Root sign-in is recorded in us-east-1, us-east-2 or us-west-2, and root API calls in whatever region "
-              "they hit: only a multi-region trail that logs all management events keeps them all.",
+    rationale="Root sign-in is recorded in us-east-1, and root API calls in whatever region they hit: only a "
+              "multi-region trail that logs all management events keeps them all.",
     decides="cloudtrail:DescribeTrails (shadow trails included, so an organization trail counts), then "
             "GetTrailStatus and GetEventSelectors for each multi-region trail. PASS when one is logging both read "
-            "and write management events (basic or advanced selectors).",
+            "and write management events (basic or advanced selectors). A member account may be refused "
+            "GetEventSelectors on the management account's organization trail; it is then judged from what "
+            "DescribeTrails shows (default selectors log all management events), and MANUAL names what could not "
+            "be read.",
     statuses={Status.PASS: "such a trail exists", Status.FAIL: "no trail qualifies; the reason lists why each fails",
+              Status.MANUAL: "only the management account's organization trail may qualify, and this member could "
+                             "not read all of its settings",
               Status.ERROR: "the trails could not be read"},
     sources=("trails",),
     evaluate=evaluate,

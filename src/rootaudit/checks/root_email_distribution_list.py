@@ -26,7 +26,8 @@ def evaluate(ev, config):
         return manual(f"root email is {email}; set org.root_email_pattern in handbook.yml so it can be judged",
                       email=email)
     try:
-        matched = re.fullmatch(pattern, email) is not None
+        # The domain is case-insensitive and AWS returns the address as it was registered.
+        matched = re.fullmatch(pattern, email, re.IGNORECASE) is not None
     except re.error:
         return error(f"org.root_email_pattern is not a valid regular expression: {pattern}")
     source = info.get("from", "the API")
@@ -44,7 +45,7 @@ CHECK = Check(
     topic="contacts-and-email",
     rationale="Whoever reads the root inbox can reset the root password and, with the phone, bypass MFA. A person's "
               "mailbox leaves with that person; a controlled distribution list stays with the company.",
-    decides="Compares the root email with `org.root_email_pattern` from handbook.yml. The management account reads "
+    decides="Compares the root email with `org.root_email_pattern` from handbook.yml, ignoring case. The management account reads "
             "its own from organizations:DescribeOrganization; the org scan reads members' from "
             "organizations:ListAccounts. A standalone or member account cannot read its own root email through the "
             "API, so that case is MANUAL with the console steps.",

@@ -23,8 +23,9 @@ def evaluate(ev, config):
         return failed(f"a virtual MFA device is assigned to root ({', '.join(map(str, virtual))}); if root also has a "
                       "hardware or FIDO device, Security Hub IAM.6 still fails while the virtual one stays: deactivate "
                       "and delete the virtual device to pass", root_arn=root_arn, virtual_devices=virtual)
-    return passed("root has MFA and no virtual device is assigned to it, so its MFA is a FIDO key, passkey or "
-                  "hardware token", root_arn=root_arn, virtual_devices=[])
+    # No API tells a device-bound FIDO key from a synced passkey (iCloud, Google, a password manager).
+    return passed("root has MFA and no virtual device is assigned to it, so its MFA is hardware or FIDO (a passkey "
+                  "may be synced)", root_arn=root_arn, virtual_devices=[])
 
 
 CHECK = Check(
@@ -37,7 +38,8 @@ CHECK = Check(
     decides="Root must have MFA (iam:GetAccountSummary) and no device from iam:ListVirtualMFADevices "
             "(AssignmentStatus=Assigned) may be assigned to the root user's exact ARN. Matching on the exact ARN, "
             "not a substring of the serial, keeps IAM users named like 'root-ops' out of it.",
-    statuses={Status.PASS: "root has MFA and none of it is a virtual device",
+    statuses={Status.PASS: "root has MFA and none of it is a virtual device: hardware or FIDO, where a FIDO passkey "
+                           "may be synced to a cloud account (no API tells them apart)",
               Status.FAIL: "root has no MFA, or a virtual device is assigned to root (even beside a hardware one)",
               Status.NOT_APPLICABLE: "root has no password, keys or certificates",
               Status.ERROR: "the account summary or the virtual MFA list could not be read"},

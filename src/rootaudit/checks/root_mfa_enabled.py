@@ -3,6 +3,11 @@ from ..findings import Status, error, failed, not_applicable, passed
 from .common import NO_CREDENTIALS_REASON, has_no_credentials, root_credentials
 from .model import Check
 
+# AWS's own GetAccountSummary example omits the key; without it the summary cannot say whether root has a password.
+PASSWORD_UNKNOWN = ("possibly a password: iam:GetAccountSummary did not report AccountPasswordPresent, so this scan "
+                    "cannot tell whether root can sign in; it is treated as able to until the credential report's "
+                    "password_enabled for <root_account>, or the console's Security credentials page, says otherwise")
+
 
 def evaluate(ev, config):
     creds = root_credentials(ev.get("account_summary"))
@@ -13,8 +18,9 @@ def evaluate(ev, config):
     if has_no_credentials(creds):
         return not_applicable(NO_CREDENTIALS_REASON + "; AWS Config reports this case as NOT_APPLICABLE too", **creds)
     held = [name.replace("_", " ") for name in ("password", "access_keys", "signing_certificates") if creds[name]]
-    what = ", ".join(held) if held else "credentials it may use (AccountPasswordPresent was not reported)"
-    return failed(f"root has no MFA but has {what}", **creds)
+    if creds["password"] is None:
+        held.append(PASSWORD_UNKNOWN)
+    return failed(f"root has no MFA but has {', '.join(held)}", **creds)
 
 
 CHECK = Check(

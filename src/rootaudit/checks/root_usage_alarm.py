@@ -1,15 +1,57 @@
 """root-usage-alarm: trail log group -> metric filter matching root use -> alarm -> confirmed SNS subscription."""
 from ..findings import Status, error, failed, manual, passed
-from .cloudtrail_multi_region import qualifies
+from .cloudtrail_multi_region import may_qualify, qualifies
 from .model import Check
+
+
+def _subscriptions(topic: str, info: dict) -> str:
+    if "error" in info:
+        return f"{topic} could not be read ({info['error']})"
+    return f"{topic} has {info.get('confirmed', 0)} confirmed and {info.get('pending', 0)} pending subscription(s)"
+
+
+def _judge_alarms(alarms: list[dict], topics: dict, matching: list[dict]):
+    """PASS on any enabled alarm that reaches a confirmed subscriber; MANUAL when the only candidates notify topics
+    that cannot be read from here (another account's, a deleted one); FAIL otherwise."""
+    first = matching[0].get("name")
+    unreadable = []
+    for alarm in alarms:
+        for topic in alarm.get("actions") or []:
+            info = topics.get(topic) if isinstance(topics.get(topic), dict) else {}
+            if not alarm.get("actions_enabled", True):
+                continue
+            if info.get("confirmed", 0) > 0:
+                return passed(f"filter '{first}' -> alarm '{alarm.get('name')}' -> SNS topic {topic} with "
+                              f"{info['confirmed']} confirmed subscription(s)", filter=first,
+                              pattern=matching[0].get("pattern"), alarm=alarm.get("name"), topic=topic)
+            if "error" in info:
+                unreadable.append((alarm, topic, info))
+    if unreadable:
+        listed = "; ".join(f"alarm '{a.get('name')}' -> {t}: {i['error']}" for a, t, i in unreadable)
+        return manual(f"filter '{first}' has an alarm, but no topic it notifies could be confirmed from here ({listed}); "
+                      "check the topic's subscriptions in the account that owns it",
+                      topics=[t for _, t, _ in unreadable])
+    detail = "; ".join(
+        f"alarm '{a.get('name')}': "
+        + (", ".join(_subscriptions(t, topics.get(t) or {}) for t in a.get("actions") or []) or "no SNS action")
+        + ("" if a.get("actions_enabled", True) else " (actions disabled)")
+        for a in alarms)
+    return failed(f"the root-usage alarm notifies nobody: {detail}", alarms=[a.get("name") for a in alarms])
 
 
 def evaluate(ev, config):
     trails, mon = ev.get("trails"), ev.get("root_usage_monitoring")
     if not isinstance(trails, list) or not isinstance(mon, dict):
         return error("the trails or their CloudWatch Logs wiring could not be read")
-    good = [t for t in trails if isinstance(t, dict) and qualifies(t) and t.get("log_group_arn")]
+    trails = [t for t in trails if isinstance(t, dict)]
+    # An organization trail a member cannot fully read still counts: its log group is judged (usually MANUAL,
+    # as it lives in the management account) rather than the check failing for want of its selectors.
+    good = [t for t in trails if (qualifies(t) or may_qualify(t)) and t.get("log_group_arn")]
     if not good:
+        unread = [t for t in trails if t.get("error") and t.get("log_group_arn")]
+        if unread:
+            return error("no readable trail qualifies, and the trail(s) that deliver to CloudWatch Logs could not be "
+                         "read: " + "; ".join(f"{t.get('name')}: {t.get('error')}" for t in unread))
         return failed("no multi-region trail that logs management events sends them to CloudWatch Logs, so no "
                       "metric filter can see root use")
     wanted = {t["log_group_arn"] for t in good}
@@ -20,7 +62,11 @@ def evaluate(ev, config):
         return manual(f"the trail delivers to a log group in another account: {where}; check the root-usage alarm "
                       "there (scan that account, or run `rootaudit scan --org` from the management account)",
                       log_groups=[g.get("arn") for g in groups])
-    names = {g.get("name") for g in local}
+    present = [g for g in local if not g.get("missing")]
+    if local and not present:
+        return failed("the trail's CloudWatch Logs log group does not exist: "
+                      + ", ".join(str(g.get("arn")) for g in local), log_groups=[g.get("arn") for g in local])
+    names = {g.get("name") for g in present}
     filters = [f for f in mon.get("filters", []) if isinstance(f, dict) and f.get("log_group") in names]
     matching = [f for f in filters if f.get("matches_root") and not f.get("matches_non_root")]
     if not matching:
@@ -33,22 +79,7 @@ def evaluate(ev, config):
     if not alarms:
         listed = ", ".join(f"{ns}/{name}" for name, ns in sorted(metrics, key=str))
         return failed(f"filter '{matching[0].get('name')}' matches root use but no alarm watches its metric ({listed})")
-    topics = mon.get("topics") or {}
-    for alarm in alarms:
-        for topic in alarm.get("actions") or []:
-            subs = topics.get(topic) or {}
-            if alarm.get("actions_enabled", True) and subs.get("confirmed", 0) > 0:
-                return passed(f"filter '{matching[0].get('name')}' -> alarm '{alarm.get('name')}' -> SNS topic "
-                              f"{topic} with {subs['confirmed']} confirmed subscription(s)",
-                              filter=matching[0].get("name"), pattern=matching[0].get("pattern"),
-                              alarm=alarm.get("name"), topic=topic)
-    detail = "; ".join(
-        f"alarm '{a.get('name')}': " + (", ".join(
-            f"{t} has {(topics.get(t) or {}).get('confirmed', 0)} confirmed and {(topics.get(t) or {}).get('pending', 0)} "
-            "pending subscription(s)" for t in a.get("actions") or []) or "no SNS action")
-        + ("" if a.get("actions_enabled", True) else " (actions disabled)")
-        for a in alarms)
-    return failed(f"the root-usage alarm notifies nobody: {detail}", alarms=[a.get("name") for a in alarms])
+    return _judge_alarms(alarms, mon.get("topics") or {}, matching)
 
 
 CHECK = Check(
@@ -61,11 +92,14 @@ CHECK = Check(
     decides="Follows the chain from each qualifying trail's CloudWatch Logs group: its metric filters are judged by "
             "what they match (logs:TestMetricFilter against sample root and non-root CloudTrail records), not by "
             "string equality with the CIS text; then an alarm (cloudwatch:DescribeAlarms) on a matching filter's "
-            "metric, with actions enabled, whose SNS topic has at least one confirmed subscription "
-            "(sns:ListSubscriptionsByTopic).",
+            "metric (directly or through metric math), with actions enabled, whose SNS topic has at least one "
+            "confirmed subscription (sns:ListSubscriptionsByTopic). Matches are told apart by their eventMessage, "
+            "every page of metric filters is read, and a topic that cannot be read does not hide another alarm "
+            "that reaches someone.",
     statuses={Status.PASS: "the whole chain is in place",
               Status.FAIL: "a link is missing; the reason names it",
-              Status.MANUAL: "the trail's log group is in another account (an organization trail): check it there",
+              Status.MANUAL: "the trail's log group is in another account (an organization trail), or the only alarm "
+                             "notifies a topic that cannot be read from here: check it there",
               Status.ERROR: "part of the chain could not be read"},
     sources=("trails", "root_usage_monitoring"),
     evaluate=evaluate,

@@ -10,7 +10,7 @@ from botocore import xform_name
 from botocore.config import Config
 
 from ..config import AuditConfig
-from .errors import SourceError, SourceFailed, classify
+from .errors import SourceError, SourceFailed, classify, in_region
 from .registry import SOURCES  # filled by evidence.sources, which checks/model.py imports
 
 # Standard retry mode backs off on throttling: the first call and up to 5 retries, then the check reports ERROR.
@@ -51,25 +51,30 @@ class Context:
         try:
             response = getattr(self.client(service, region, root), xform_name(operation))(**params)
         except Exception as exc:  # every failure becomes a SourceError with a reason
-            raise SourceFailed(classify(exc, action, self.profile)) from None
+            err = classify(exc, action, self.profile)
+            raise SourceFailed(in_region(err, region) if region and region != self.region else err) from None
         response.pop("ResponseMetadata", None)
         return response
 
     def paginate(self, service: str, operation: str, key: str, region: str | None = None, **params: Any) -> list:
         """All items of a paginated list call (still one API, several pages)."""
-        items: list = []
+        return list(self.items(service, operation, key, region, **params))
+
+    def items(self, service: str, operation: str, key: str, region: str | None = None, **params: Any):
+        """The items of a paginated list call, page by page: the next page is asked for only when needed."""
         token_in, token_out = _TOKENS.get(service, ("NextToken", "NextToken"))
         while True:
             page = self.call(service, operation, region, **params)
-            items.extend(page.get(key, []))
+            yield from page.get(key, [])
             token = page.get(token_out)
             if not token or page.get("IsTruncated") is False:
-                return items
+                return
             params[token_in] = token
 
 
-# IAM pages with Marker/IsTruncated; everything else used here with NextToken.
-_TOKENS = {"iam": ("Marker", "Marker")}
+# IAM pages with Marker/IsTruncated, CloudWatch Logs with a lower-case nextToken (botocore logs model: 50 metric
+# filters a page by default); everything else used here with NextToken.
+_TOKENS = {"iam": ("Marker", "Marker"), "logs": ("nextToken", "nextToken")}
 
 
 class Collector:

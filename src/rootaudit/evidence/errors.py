@@ -5,14 +5,18 @@ turns into ERROR findings for exactly the checks that needed that evidence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from botocore import exceptions as bce
 
-# Failures that mean nothing at all can be read from the account: the scan stops with exit code 2.
+# Failures that mean nothing at all can be read from the account: the scan stops with exit code 2. Only in the home
+# region, though: the same codes from one other region (an opt-in region that is not enabled, a region of another
+# partition) say nothing about the rest of the account (see SourceError.region).
 FATAL_KINDS = {"NoCredentials", "ExpiredCredentials", "InvalidCredentials", "EndpointUnreachable", "ProfileNotFound"}
 
-_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"}
+# SNS answers AuthorizationError (HTTP 403) where other services say AccessDenied (botocore sns model).
+_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
+           "AuthorizationError", "AuthorizationErrorException"}
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 _INVALID = {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "AuthFailure"}
 _THROTTLED = {
@@ -26,10 +30,27 @@ class SourceError:
     kind: str  # AccessDenied, Throttled, NoCredentials, ... (stable, for tests and JSON)
     action: str  # the IAM action of the call that failed, e.g. iam:GetAccountSummary
     message: str  # one line, says what to do
+    region: str | None = None  # set when the call went to a region other than the home region
 
     @property
     def fatal(self) -> bool:
-        return self.kind in FATAL_KINDS
+        return self.kind in FATAL_KINDS and self.region is None
+
+
+# What a credential or endpoint failure in one extra region usually means; the home region answered, so the
+# credentials themselves are fine.
+_REGIONAL_ADVICE = {
+    "InvalidCredentials": "the region is not enabled for this account (an opt-in region) or belongs to another "
+                          "partition than the credentials",
+    "EndpointUnreachable": "its endpoint could not be reached from here",
+}
+
+
+def in_region(err: SourceError, region: str) -> SourceError:
+    """The same failure, marked as one extra region's: it affects only the checks that need that region."""
+    advice = _REGIONAL_ADVICE.get(err.kind)
+    message = f"{err.action} in {region}: {advice} ({err.message})" if advice else f"{err.message} (in {region})"
+    return replace(err, message=message, region=region)
 
 
 class SourceFailed(Exception):

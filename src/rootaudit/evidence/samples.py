@@ -9,19 +9,23 @@ import json
 
 EXAMPLE_ACCOUNT = "123456789012"
 
-# The two spellings AWS documents for the console sign-in detail-type (see reference/event-patterns).
-SIGNIN_DETAIL_TYPES = ("AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail")
+# The detail-type real console sign-in events carry (AWS's re:Post recipe, its root-activity-monitor sample and the
+# EventBridge schema registry's AWSConsoleSignInViaCloudTrail), and the one-word spelling that appears only in the
+# EventBridge user guide's list: a rule that matches only the latter never fires.
+SIGNIN_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
+GUIDE_ONLY_DETAIL_TYPE = "AWS Console Signin via CloudTrail"
+SIGNIN_DETAIL_TYPES = (SIGNIN_DETAIL_TYPE, GUIDE_ONLY_DETAIL_TYPE)
 
 
-def _root_identity(account: str, access_key: str) -> dict:
-    return {"type": "Root", "principalId": account, "arn": f"arn:aws:iam::{account}:root", "accountId": account,
-            "accessKeyId": access_key}
+def _root_identity(account: str, access_key: str, partition: str = "aws") -> dict:
+    return {"type": "Root", "principalId": account, "arn": f"arn:{partition}:iam::{account}:root",
+            "accountId": account, "accessKeyId": access_key}
 
 
-def root_console_login(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> dict:
+def root_console_login(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1", partition: str = "aws") -> dict:
     return {
         "eventVersion": "1.08",
-        "userIdentity": _root_identity(account, ""),
+        "userIdentity": _root_identity(account, "", partition),
         "eventTime": "2026-01-01T00:00:00Z",
         "eventSource": "signin.amazonaws.com",
         "eventName": "ConsoleLogin",
@@ -40,10 +44,10 @@ def root_console_login(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1"
     }
 
 
-def root_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> dict:
+def root_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1", partition: str = "aws") -> dict:
     return {
         "eventVersion": "1.08",
-        "userIdentity": _root_identity(account, "ASIAEXAMPLEEXAMPLE00"),
+        "userIdentity": _root_identity(account, "ASIAEXAMPLEEXAMPLE00", partition),
         "eventTime": "2026-01-01T00:05:00Z",
         "eventSource": "iam.amazonaws.com",
         "eventName": "CreateAccessKey",
@@ -59,12 +63,12 @@ def root_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> 
     }
 
 
-def iam_user_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> dict:
-    record = root_api_call(account, region)
+def iam_user_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1", partition: str = "aws") -> dict:
+    record = root_api_call(account, region, partition)
     record["userIdentity"] = {
         "type": "IAMUser",
         "principalId": "AIDAEXAMPLEEXAMPLE000",
-        "arn": f"arn:aws:iam::{account}:user/alice",
+        "arn": f"arn:{partition}:iam::{account}:user/alice",
         "accountId": account,
         "userName": "alice",
     }
@@ -81,16 +85,21 @@ def root_invoked_by_service(account: str = EXAMPLE_ACCOUNT, region: str = "us-ea
     return record
 
 
-def metric_filter_messages(account: str = EXAMPLE_ACCOUNT) -> list[dict]:
-    """Log events for logs:TestMetricFilter, each with whether a root-usage filter should match it."""
+def metric_filter_messages(account: str = EXAMPLE_ACCOUNT, partition: str = "aws") -> list[dict]:
+    """Log events for logs:TestMetricFilter, each with whether a root-usage filter should match it.
+
+    The messages are distinct strings, so a match is told apart by its eventMessage, never by its eventNumber
+    (AWS's API reference example numbers from 0, its CLI example from 1).
+    """
     return [
-        {"label": "root API call", "root": True, "record": root_api_call(account)},
-        {"label": "root console sign-in", "root": True, "record": root_console_login(account)},
-        {"label": "IAM user API call", "root": False, "record": iam_user_api_call(account)},
+        {"label": "root API call", "root": True, "record": root_api_call(account, partition=partition)},
+        {"label": "root console sign-in", "root": True, "record": root_console_login(account, partition=partition)},
+        {"label": "IAM user API call", "root": False, "record": iam_user_api_call(account, partition=partition)},
     ]
 
 
-def signin_event(detail_type: str, account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1") -> str:
+def signin_event(detail_type: str, account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1",
+                 partition: str = "aws") -> str:
     """A complete EventBridge event for events:TestEventPattern, as AWS delivers a CloudTrail sign-in."""
     return json.dumps(
         {
@@ -102,6 +111,6 @@ def signin_event(detail_type: str, account: str = EXAMPLE_ACCOUNT, region: str =
             "time": "2026-01-01T00:00:00Z",
             "region": region,
             "resources": [],
-            "detail": root_console_login(account, region),
+            "detail": root_console_login(account, region, partition),
         }
     )

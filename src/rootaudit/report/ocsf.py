@@ -16,6 +16,8 @@ COMPLIANCE = {"PASS": (1, "Pass"), "FAIL": (3, "Fail"), "ERROR": (99, "Other"), 
 def _finding(report, f) -> dict:
     check = BY_ID[f.check_id]
     account = report.account_id or "unknown"
+    arn = getattr(report, "caller_arn", None) or ""
+    partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"  # the caller's: aws, aws-us-gov, aws-cn
     ms = int(report.generated_at.timestamp() * 1000)
     status_id, status = COMPLIANCE[f.status.value]
     requirements = [f"{STANDARDS[name]} {control}" for name, control in check.standard_refs]
@@ -36,8 +38,8 @@ def _finding(report, f) -> dict:
                          "types": ["Root user posture"], "created_time": ms},
         "cloud": {"provider": "AWS", "account": {"uid": account, "type": "AWS Account", "type_id": 10},
                   "region": "global"},
-        "resources": [{"type": "AwsIamUser", "uid": f"arn:aws:iam::{account}:root", "name": "<root_account>",
-                       "cloud_partition": "aws", "region": "global"}],
+        "resources": [{"type": "AwsIamUser", "uid": f"arn:{partition}:iam::{account}:root", "name": "<root_account>",
+                       "cloud_partition": partition, "region": "global"}],
         "compliance": {"status_id": status_id, "status": status, "requirements": requirements,
                        "standards": sorted({r.rsplit(" ", 1)[0] for r in requirements})},
         "remediation": {"desc": f"See {f.docs_url}", "references": [f.docs_url, *check.references]},

@@ -28,24 +28,62 @@ def _mgmt_events(selectors: dict) -> dict:
     return {"read": read, "write": write}
 
 
+def _read_status(ctx: Context, item: dict, region: str) -> None:
+    status = ctx.call("cloudtrail", "GetTrailStatus", region, Name=item["arn"])
+    item["is_logging"] = bool(status.get("IsLogging"))
+
+
+def _read_selectors(ctx: Context, item: dict, region: str) -> None:
+    item["management_events"] = _mgmt_events(ctx.call("cloudtrail", "GetEventSelectors", region,
+                                                      TrailName=item["arn"]))
+
+
+def _read_foreign_org_trail(ctx: Context, item: dict, region: str, custom_selectors: bool | None) -> None:
+    """An organization trail owned by the management account, seen from a member.
+
+    GetTrailStatus accepts its ARN from a member (botocore's GetTrailStatusRequest.Name doc); GetEventSelectors is
+    reported to refuse another account's ARN (CloudTrailARNInvalidException). What cannot be read is recorded in
+    "unread", never as an error: DescribeTrails already shows it is an organization trail, and with default
+    selectors (HasCustomEventSelectors false) a trail logs all management events.
+    """
+    item["unread"] = {}
+    readers = [("cloudtrail:GetTrailStatus", _read_status)]
+    if custom_selectors is False:
+        item["management_events"] = {"read": True, "write": True, "from": "default selectors (DescribeTrails)"}
+    else:
+        readers.append(("cloudtrail:GetEventSelectors", _read_selectors))
+    for action, read in readers:
+        try:
+            read(ctx, item, region)
+        except SourceFailed as failed:
+            if failed.error.fatal:
+                raise
+            item["unread"][action] = failed.error.message
+
+
 @register("trails", ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
-          doc="CloudTrail trails, with logging status and management-event selectors")
+          depends=("caller",), doc="CloudTrail trails, with logging status and management-event selectors")
 def _trails(ctx: Context, ev: Collector) -> list[dict]:
+    account = ev.get("caller")["account"]
     trails = ctx.call("cloudtrail", "DescribeTrails", includeShadowTrails=True).get("trailList", [])
     out = []
     for t in trails:
+        arn = t.get("TrailARN") or ""
+        owner = arn.split(":")[4] if arn.count(":") >= 5 else account
         item = {
-            "name": t.get("Name"), "arn": t.get("TrailARN"), "home_region": t.get("HomeRegion"),
+            "name": t.get("Name"), "arn": arn, "home_region": t.get("HomeRegion"), "owner_account": owner,
             "multi_region": bool(t.get("IsMultiRegionTrail")), "organization_trail": bool(t.get("IsOrganizationTrail")),
             "log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
         }
         if item["multi_region"]:  # only multi-region trails can satisfy the checks: skip status calls otherwise
             region = item["home_region"] or ctx.region
+            if item["organization_trail"] and owner != account:
+                _read_foreign_org_trail(ctx, item, region, t.get("HasCustomEventSelectors"))
+                out.append(item)
+                continue
             try:
-                status = ctx.call("cloudtrail", "GetTrailStatus", region, Name=item["arn"])
-                item["is_logging"] = bool(status.get("IsLogging"))
-                item["management_events"] = _mgmt_events(
-                    ctx.call("cloudtrail", "GetEventSelectors", region, TrailName=item["arn"]))
+                _read_status(ctx, item, region)
+                _read_selectors(ctx, item, region)
             except SourceFailed as failed:
                 if failed.error.fatal:
                     raise

@@ -20,40 +20,52 @@ def _could_match_signin(pattern: dict) -> bool:
     return True
 
 
+def _matching_rules(ctx: Context, region: str, account: str, partition: str) -> list[dict]:
+    """Rules on the default bus (the only bus CloudTrail delivers to) that match a sample root sign-in."""
+    rules = []
+    for rule in ctx.paginate("events", "ListRules", "Rules", region, EventBusName="default"):
+        raw = rule.get("EventPattern")
+        try:
+            pattern = json.loads(raw) if raw else None
+        except ValueError:
+            pattern = None
+        if not isinstance(pattern, dict) or not _could_match_signin(pattern):
+            continue
+        # Real sign-in events carry "AWS Console Sign In via CloudTrail". The one-word spelling is tested only to
+        # say why a rule written for it never fires.
+        matches = []
+        for detail_type in samples.SIGNIN_DETAIL_TYPES:
+            event = samples.signin_event(detail_type, account, region, partition)
+            if ctx.call("events", "TestEventPattern", region, EventPattern=raw, Event=event).get("Result"):
+                matches.append(detail_type)
+                break
+        if not matches:
+            continue
+        targets = ctx.call("events", "ListTargetsByRule", region, Rule=rule["Name"],
+                           EventBusName="default").get("Targets", [])
+        rules.append({"name": rule.get("Name"), "state": rule.get("State"), "matches": matches,
+                      "fires": samples.SIGNIN_DETAIL_TYPE in matches, "targets": len(targets)})
+    return rules
+
+
 @register("eventbridge", ("events:ListRules", "events:TestEventPattern", "events:ListTargetsByRule"), depends=("caller",),
           doc="EventBridge rules matching a root sign-in, per sign-in region")
 def _eventbridge(ctx: Context, ev: Collector) -> dict:
-    """Per sign-in region: rules on the default bus that match a sample root sign-in, and their targets."""
-    account = ev.get("caller")["account"]
+    """Per sign-in region: its role (required, extra, other partition) and the rules that match a root sign-in.
+
+    A failure in one region is recorded for that region only; the others are still read.
+    """
+    caller = ev.get("caller")
+    account, partition = caller["account"], caller.get("partition") or "aws"
     regions: dict[str, dict] = {}
-    for region in ctx.config.signin_regions:
+    for region, role in ctx.config.signin_plan(partition).items():
+        if role == "other-partition":  # the caller's credentials cannot reach it: do not call
+            regions[region] = {"role": role}
+            continue
         try:
-            rules = []
-            for rule in ctx.paginate("events", "ListRules", "Rules", region, EventBusName="default"):
-                raw = rule.get("EventPattern")
-                try:
-                    pattern = json.loads(raw) if raw else None
-                except ValueError:
-                    pattern = None
-                if not isinstance(pattern, dict) or not _could_match_signin(pattern):
-                    continue
-                # The docs spell the detail-type two ways; a rule that matches either one will fire, so the
-                # second spelling is tested only when the first does not match.
-                spellings = []
-                for dt in samples.SIGNIN_DETAIL_TYPES:
-                    if ctx.call("events", "TestEventPattern", region, EventPattern=raw,
-                                Event=samples.signin_event(dt, account, region)).get("Result"):
-                        spellings.append(dt)
-                        break
-                if not spellings:
-                    continue
-                targets = ctx.call("events", "ListTargetsByRule", region, Rule=rule["Name"],
-                                   EventBusName="default").get("Targets", [])
-                rules.append({"name": rule.get("Name"), "state": rule.get("State"), "matches": spellings,
-                              "targets": len(targets)})
-            regions[region] = {"rules": rules}
+            regions[region] = {"role": role, "rules": _matching_rules(ctx, region, account, partition)}
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
-            regions[region] = {"error": failed.error.message, "action": failed.error.action}
+            regions[region] = {"role": role, "error": failed.error.message, "action": failed.error.action}
     return regions
