@@ -18,10 +18,10 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
 from . import root_state as rs
+from .faults import error_for
 
 # SigV4 signing names that differ from the IAM action prefix.
 SIGNING_TO_PREFIX = {"monitoring": "cloudwatch", "eventbridge": "events"}
-JSON_SERVICES = {"cloudtrail", "logs", "events", "organizations"}
 _CREDENTIAL = re.compile(r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 
 
@@ -33,6 +33,7 @@ class Operation:
     access_key: str
     region: str
     json_version: str = "1.1"
+    moto_account: str | None = None  # the x-moto-account-id header of the emulator's own set-up clients
 
     @property
     def name(self) -> str:
@@ -41,38 +42,34 @@ class Operation:
 
 @dataclass
 class Failure:
-    operation: str  # "iam:GetAccountSummary" or "iam:*"
+    operation: str  # "iam:GetAccountSummary", "iam:*" or "*" (every operation)
     code: str
     message: str | None
     status: int | None
     remaining: int | None  # None: always
+    account: str | None = None  # only calls that land in this account
+    region: str | None = None  # only calls signed for this region
 
     def matches(self, op: Operation) -> bool:
-        service, _, action = self.operation.partition(":")
-        return service == op.service and action in ("*", op.action)
+        if self.region is not None and op.region != self.region:
+            return False
+        if self.operation != "*":
+            service, _, action = self.operation.partition(":")
+            if service != op.service or action not in ("*", op.action):
+                return False
+        return self.account is None or self.account == _account_of(op)
 
 
-def error_for(service: str, code: str) -> tuple[str, int]:
-    """Translate the generic codes AccessDenied and Throttling into what each service really sends."""
-    if code == "AccessDenied":
-        if service == "sns":
-            return "AuthorizationError", 403
-        if service == "account":
-            return "AccessDeniedException", 403
-        if service in JSON_SERVICES:
-            return "AccessDeniedException", 400
-        return "AccessDenied", 403
-    if code == "Throttling":
-        if service == "sns":
-            return "Throttled", 429
-        if service == "account":
-            return "TooManyRequestsException", 429
-        if service == "organizations":
-            return "TooManyRequestsException", 400
-        if service in JSON_SERVICES:
-            return "ThrottlingException", 400
-        return "Throttling", 400
-    return code, 403 if "AccessDenied" in code else 400
+def _account_of(op: Operation) -> str | None:
+    """The account a request lands in: an AssumeRoot session's target, else moto's lookup by access key."""
+    if op.moto_account:
+        return op.moto_account
+    session = rs.root_session(op.access_key)
+    if session is not None:
+        return session.account_id
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(op.access_key)
 
 
 @lru_cache(maxsize=None)
@@ -100,7 +97,8 @@ def identify(environ: dict[str, Any]) -> Operation | None:
     path = environ.get("PATH_INFO", "")
     content_type = environ.get("CONTENT_TYPE", "")
     target = environ.get("HTTP_X_AMZ_TARGET")
-    common = {"service": service, "access_key": found["key"], "region": found["region"]}
+    common = {"service": service, "access_key": found["key"], "region": found["region"],
+              "moto_account": environ.get("HTTP_X_MOTO_ACCOUNT_ID")}
     if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
         return Operation(action=path.rstrip("/").rsplit("/", 1)[-1], protocol="cbor", **common)
     if target:
@@ -200,11 +198,12 @@ class Interceptor:
     # ---- knobs ---------------------------------------------------------------------------------------------
 
     def fail(self, operation: str, code: str = "Throttling", times: int | None = None,
-             message: str | None = None, status: int | None = None) -> None:
-        if ":" not in operation:
-            raise ValueError(f"operation must look like 'iam:GetAccountSummary', not {operation!r}")
+             message: str | None = None, status: int | None = None, account: str | None = None,
+             region: str | None = None) -> None:
+        if ":" not in operation and operation != "*":
+            raise ValueError(f"operation must look like 'iam:GetAccountSummary' (or '*'), not {operation!r}")
         with self.lock:
-            self.failures.append(Failure(operation, code, message, status, times))
+            self.failures.append(Failure(operation, code, message, status, times, account, region))
 
     def clear_failures(self) -> None:
         with self.lock:
@@ -246,6 +245,8 @@ class Interceptor:
                 message = failure.message
             elif "Throttl" in code or "TooMany" in code:
                 message = "Rate exceeded"
+            elif code in ("InvalidClientTokenId", "UnrecognizedClientException", "AuthFailure"):
+                message = "The security token included in the request is invalid."
             else:
                 message = f"User: {_caller_arn(op)} is not authorized to perform: {op.name} with an explicit deny"
             return self._answer(start_response, *error_response(op, code, message, status))
