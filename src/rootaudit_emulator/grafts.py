@@ -84,9 +84,9 @@ def _caller_arn(response: Any) -> str:
     return backend.get_caller_identity(response.get_access_key(), response.region)[1]
 
 
-# Every AWS operation a graft answers or changes, "service:Operation" -> the graft's Python name.  Filled by _graft,
-# so tests/emulator/test_graft_shapes.py walks every graft, including ones added later.
-GRAFTED: dict[str, str] = {}
+# Every AWS operation a graft answers or changes, "service:Operation" -> the grafts' Python names.  Filled by
+# _graft, so tests/test_emulator_shapes.py walks every graft, including ones added later.
+GRAFTED: dict[str, list[str]] = {}
 
 
 def _operation_for(cls: type, name: str) -> str:
@@ -111,7 +111,9 @@ def _graft(cls: type, name: str, fn: Callable[..., Any], operations: tuple[str, 
     if not operations:
         operations = (_operation_for(cls, name),)
     for operation in operations:
-        GRAFTED[operation] = f"{cls.__name__}.{name}"
+        where = GRAFTED.setdefault(operation, [])
+        if f"{cls.__name__}.{name}" not in where:
+            where.append(f"{cls.__name__}.{name}")
     originals = cls.__dict__.get("_rootaudit_originals")
     if originals is None:
         originals = {}
