@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
@@ -569,9 +570,9 @@ def _install_access_key_index() -> None:
         account = where.get(access_key)
         if account == iam_models.DEFAULT_ACCOUNT_ID:
             return account  # an unknown key (the emulator's dummy credentials): moto maps it to the default account
-        if account is not None and account in iam_models.iam_backends:
-            if any(access_key in backend.access_keys for backend in iam_models.iam_backends[account].values()):
-                return account
+        if account is not None and account in iam_models.iam_backends and any(
+                access_key in backend.access_keys for backend in iam_models.iam_backends[account].values()):
+            return account
         account = scan_all(access_key)
         where[access_key] = account
         return account

@@ -12,10 +12,13 @@ import json
 import re
 import threading
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from functools import cache
+from typing import Any
 from urllib.parse import parse_qs
+
+from botocore.exceptions import UnknownServiceError
 
 from . import root_state as rs
 from .faults import error_for
@@ -72,7 +75,7 @@ def _account_of(op: Operation) -> str | None:
     return get_account_id_from(op.access_key)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rest_routes(service: str) -> list[tuple[str, re.Pattern[str], str]]:
     """(method, path regex, operation) for a REST service, from botocore's model."""
     import botocore.session
@@ -113,7 +116,7 @@ def identify(environ: dict[str, Any]) -> Operation | None:
         for route_method, regex, name in _rest_routes(service):
             if route_method == method and regex.match(path):
                 return Operation(action=name, protocol="rest-json", **common)
-    except Exception:  # unknown service model: still record something useful
+    except UnknownServiceError:  # not a botocore service: still record something useful
         pass
     return Operation(action=path, protocol="rest-json", **common)
 

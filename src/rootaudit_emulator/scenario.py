@@ -72,9 +72,10 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -126,7 +127,7 @@ def _read(source: str | Path) -> tuple[str, dict[str, Any]]:
     try:
         key = (str(path.resolve()), path.stat().st_mtime)
         if key not in _PARSED:
-            _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe loader
+            _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         data = copy.deepcopy(_PARSED[key])
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario {path}: {exc.strerror or exc}") from None

@@ -14,7 +14,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import boto3
 import botocore.loaders
@@ -102,7 +102,7 @@ class _Server:
         from moto.server import ThreadedMotoServer
 
         class Server(ThreadedMotoServer):
-            def _server_entry(inner) -> None:  # noqa: N805 - moto's hook; replicated to wrap the app
+            def _server_entry(inner) -> None:
                 from moto.moto_server.werkzeug_app import (
                     DomainDispatcherApplication,
                     MotoRequestHandler,
@@ -147,7 +147,7 @@ class Emulator:
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
 
-    def start(self) -> "Emulator":
+    def start(self) -> Emulator:
         if self._server is not None:
             return self
         if "MOTO_ACCOUNT_ID" in os.environ:
@@ -166,10 +166,10 @@ class Emulator:
             self._server = None
         self._clients.clear()
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ---- state ---------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class Emulator:
 
         self.start()
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - 127.0.0.1 only
+        with urllib.request.urlopen(request, timeout=30) as answer:
             answer.read()
         root_state.clear_overrides()
         faults.clear()
