@@ -243,3 +243,13 @@ def test_member_without_root_credentials_is_explicit(load):
     report = scan(session=load("member-no-root-credentials").session(), config=CFG)
     mfa = next(f for f in report.findings if f.check_id == "root-mfa-enabled")
     assert mfa.status.value == "NOT_APPLICABLE" and "no password, no access keys and no signing certificates" in mfa.reason
+
+
+def test_the_shipped_unreliable_scenario_reaches_the_demo_verdicts(load, emulator):
+    """scenarios/unreliable.yaml: the demo account with transient faults; retries reach the same verdicts."""
+    account = load("unreliable")
+    report = scan(session=account.session(), config=CFG)
+    assert statuses(report) == EXPECTED["demo"]
+    calls = emulator.recorded()
+    assert calls.count("account:GetAlternateContact") == 3  # two throttled, then answered
+    assert calls.count("iam:GenerateCredentialReport") == 4  # LimitExceeded, STARTED, INPROGRESS, COMPLETE
