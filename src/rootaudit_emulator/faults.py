@@ -134,6 +134,9 @@ def validate(entry: Any, where: str, fail: Callable[[str, str], Exception]) -> d
         operation = entry.get("operation")
         if not (isinstance(operation, str) and re.fullmatch(OPERATION_PATTERN, operation)):
             raise fail(f"{where}.operation", f"expected service:Action or service:*, got {operation!r}")
+        problem = _unknown_operation(operation)
+        if problem:
+            raise fail(f"{where}.operation", problem)
         out["operation"] = operation
     if "region" in fault.options:
         region = entry.get("region")
@@ -144,6 +147,31 @@ def validate(entry: Any, where: str, fail: Callable[[str, str], Exception]) -> d
                                           "disabled; name an opt-in region such as ap-east-1")
         out["region"] = region
     return out
+
+
+def _unknown_operation(operation: str) -> str | None:
+    """Why ``operation`` names nothing in botocore's models (a typo would otherwise never match), or None."""
+    import difflib
+
+    service, _, action = operation.partition(":")
+    names = _operation_names(service)
+    if names is None:
+        return f"{service} is not a service botocore knows"
+    if action != "*" and action not in names:
+        close = difflib.get_close_matches(action, names, n=1)
+        return f"{service} has no operation {action}" + (f"; did you mean {close[0]}?" if close else "")
+    return None
+
+
+@cache
+def _operation_names(service: str) -> tuple[str, ...] | None:
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    try:
+        return tuple(botocore.session.get_session().get_service_model(service).operation_names)
+    except UnknownServiceError:
+        return None
 
 
 # ============================================================================================ error codes
