@@ -225,7 +225,7 @@ class Interceptor:
     def _take_failure(self, op: Operation) -> Failure | None:
         with self.lock:
             for failure in self.failures:
-                if failure.matches(op) and (failure.remaining is None or failure.remaining > 0):
+                if (failure.remaining is None or failure.remaining > 0) and failure.matches(op):
                     if failure.remaining is not None:
                         failure.remaining -= 1
                     return failure
