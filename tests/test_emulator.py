@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -122,6 +122,22 @@ def test_scenario_validation_names_the_key(emulator, tmp_path):
         ({"description": "x", "root": {"access_keys": [{}, {}, {}]}}, "at most two access keys"),
         ({"description": "x", "organization": {"role": "member"}}, "does not fit account_id"),
         ({"description": "x", "root_usage_alarm": {}}, "needs a cloudtrail entry with a log_group"),
+        ({"description": "x", "faults": [{"fault": "meteor"}]}, "faults[0].fault: expected one of access_denied"),
+        ({"description": "x", "faults": [{"fault": "throttling"}]}, "faults[0].operation: required for fault"),
+        ({"description": "x", "faults": [{"fault": "access_denied", "operation": "GetAccountSummary"}]},
+         "faults[0].operation: expected service:Action"),
+        ({"description": "x", "faults": [{"fault": "throttling", "operation": "iam:GetAcountSummary"}]},
+         "iam has no operation GetAcountSummary; did you mean GetAccountSummary?"),
+        ({"description": "x", "faults": [{"fault": "throttling", "operation": "nosuch:*"}]},
+         "nosuch is not a service botocore knows"),
+        ({"description": "x", "faults": [{"fault": "region_disabled", "region": "us-east-1"}]},
+         "us-east-1 is enabled by default"),
+        ({"description": "x", "faults": [{"fault": "credential_report_expired", "times": 0}]},
+         "faults[0].times: expected a whole number"),
+        ({"description": "x", "faults": [{"fault": "credential_report_expired", "region": "ap-east-1"}]},
+         "unknown key(s) region for fault credential_report_expired"),
+        ({"description": "x", "organization": {"role": "management", "trusted_access": ["iam.amazonaws.com"]}},
+         "organization.trusted_access[0]: expected one of account.amazonaws.com"),
     ]
     for spec, message in cases:
         with pytest.raises(ScenarioError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
@@ -172,15 +188,15 @@ def _report(acct) -> tuple[list[dict[str, str]], datetime]:
 
 def test_credential_report_has_the_root_row_first(emulator):
     rows, generated = _report(emulator.load("demo"))
-    assert abs(datetime.now(timezone.utc) - generated) < timedelta(minutes=5)  # not moto's 2015 constant
+    assert abs(datetime.now(UTC) - generated) < timedelta(minutes=5)  # not moto's 2015 constant
     assert len(rows[0]) == 22
     root = rows[0]
     assert root["user"] == "<root_account>" and root["arn"] == "arn:aws:iam::123456789012:root"
     assert root["password_enabled"] == "true" and root["mfa_active"] == "true"
     used = datetime.fromisoformat(root["password_last_used"])
-    assert 11 <= (datetime.now(timezone.utc) - used).days <= 12
+    assert 11 <= (datetime.now(UTC) - used).days <= 12
     assert root["access_key_1_active"] == "false"
-    assert 199 <= (datetime.now(timezone.utc) - datetime.fromisoformat(root["access_key_1_last_used_date"])).days
+    assert 199 <= (datetime.now(UTC) - datetime.fromisoformat(root["access_key_1_last_used_date"])).days
     assert root["access_key_2_active"] == "false" and root["access_key_2_last_used_date"] == "N/A"
     assert root["cert_1_active"] == root["cert_2_active"] == "false"
     assert root["password_next_rotation"] == "not_supported"
@@ -199,7 +215,7 @@ def test_credential_report_never_ready_knob(emulator):
     acct = emulator.load({"extends": "demo", "description": "timeout test",
                           "failures": {"credential_report_never_ready": True}})
     iam = client(acct, "iam")
-    assert {iam.generate_credential_report()["State"] for _ in range(3)} == {"STARTED"}
+    assert [iam.generate_credential_report()["State"] for _ in range(3)] == ["STARTED", "INPROGRESS", "INPROGRESS"]
     with pytest.raises(iam.exceptions.CredentialReportNotReadyException) as excinfo:
         iam.get_credential_report()
     assert code(excinfo) == "ReportInProgress"
@@ -290,13 +306,24 @@ def test_assume_root_lands_in_the_member_and_is_fenced(emulator):
     sts = client(acct, "sts")
     creds = sts.assume_root(TargetPrincipal="100000000008", TaskPolicyArn=AUDIT_POLICY,
                             DurationSeconds=900)["Credentials"]
-    assert creds["SessionToken"] and creds["Expiration"] > datetime.now(timezone.utc)
+    assert creds["SessionToken"] and creds["Expiration"] > datetime.now(UTC)
     session = creds_session(creds)
     identity = session.client("sts", endpoint_url=acct.endpoint_url).get_caller_identity()
     assert identity["Account"] == "100000000008" and identity["Arn"] == "arn:aws:iam::100000000008:root"
     iam = session.client("iam", endpoint_url=acct.endpoint_url, config=NO_RETRY)
     summary = iam.get_account_summary()["SummaryMap"]
     assert summary["AccountPasswordPresent"] == 1 and summary["AccountMFAEnabled"] == 0  # dev-payments' posture
+    # The forms the STS API reference allows: the root ARN for the account id, a 0-second session.
+    creds = sts.assume_root(TargetPrincipal="arn:aws:iam::100000000008:root", TaskPolicyArn=AUDIT_POLICY,
+                            DurationSeconds=0)["Credentials"]
+    identity = creds_session(creds).client("sts", endpoint_url=acct.endpoint_url).get_caller_identity()
+    assert identity["Arn"] == "arn:aws:iam::100000000008:root"
+    for bad in ({"TargetPrincipal": "arn:aws-cn:iam::100000000008:root"}, {"DurationSeconds": 901},
+                {"TaskPolicyArn": {"arn": "arn:aws-cn:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}},
+                {"TaskPolicyArn": {"arn": "arn:aws:iam::aws:policy/root-task/RootEverything"}}):
+        with pytest.raises(ClientError) as excinfo:
+            sts.assume_root(**{"TargetPrincipal": "100000000008", "TaskPolicyArn": AUDIT_POLICY, **bad})
+        assert code(excinfo) == "ValidationError", bad
     with pytest.raises(ClientError) as excinfo:
         iam.list_users()  # outside IAMAuditRootUserCredentials
     assert code(excinfo) == "AccessDenied"
@@ -519,6 +546,25 @@ def test_failures_always_retries_and_clear(emulator, monkeypatch):
         client(acct, "events", "us-west-2").list_rules()
     emulator.load("demo")
     client(acct, "events", "us-west-2").list_rules()  # load() cleared the scenario's failures
+
+
+def test_fault_switch_at_run_time_and_per_account(emulator):
+    acct = emulator.load("organization")
+    emulator.fault("throttling", operation="iam:GetAccountSummary", account="100000000001", times=1)
+    client(acct, "iam").get_account_summary()  # the management account is not the one named
+    member = emulator.client("iam", account_id="100000000001")
+    with pytest.raises(ClientError) as excinfo:
+        member.get_account_summary()
+    assert code(excinfo) == "Throttling"
+    member.get_account_summary()  # times: 1
+    with pytest.raises(ValueError, match="fault throttling: fault.operation: required"):
+        emulator.fault("throttling")
+    emulator.fault("access_denied", operation="organizations:ListAccounts")
+    with pytest.raises(ClientError) as excinfo:
+        client(acct, "organizations").list_accounts()
+    assert code(excinfo) == "AccessDeniedException"
+    emulator.clear_failures()
+    client(acct, "organizations").list_accounts()
 
 
 def test_recorder_names_service_and_action(emulator):

@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from . import event_pattern, filter_pattern
+from . import event_pattern, faults, filter_pattern
 from . import root_state as rs
 
 ROOT_TASK_POLICIES = {
@@ -38,8 +39,12 @@ ROOT_TASK_POLICIES = {
                              "s3:ListAllMyBuckets"},
     "SQSUnlockQueuePolicy": {"sqs:*"},
 }
-ROOT_TASK_POLICY_ARN = re.compile(r"^arn:aws:iam::aws:policy/root-task/(?P<name>[A-Za-z0-9]+)$")
+PARTITION = "aws"  # the partition the emulator serves
+ROOT_TASK_POLICY_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):iam::aws:policy/root-task/(?P<name>[A-Za-z0-9]+)$")
+TARGET_PRINCIPAL = re.compile(r"^(?:arn:(?P<partition>aws[a-z-]*):iam::)?(?P<account>\d{12})(?(partition):root)$")
 ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(?P<account>\d{12}):role/(?:.*/)?(?P<name>[\w+=,.@-]+)$")
+
+ACCOUNT_PRINCIPAL = "account.amazonaws.com"  # trusted access the Account Management API needs in an organization
 
 # Organizations operations that only the management account (or a delegated administrator) may call.
 ORG_MANAGEMENT_ONLY = (
@@ -80,8 +85,36 @@ def _caller_arn(response: Any) -> str:
     return backend.get_caller_identity(response.get_access_key(), response.region)[1]
 
 
-def _graft(cls: type, name: str, fn: Callable[..., Any]) -> None:
-    """Attach ``fn`` as ``cls.name``; remember the original once so re-installing never wraps twice."""
+# Every AWS operation a graft answers or changes, "service:Operation" -> the grafts' Python names.  Filled by
+# _graft, so tests/test_emulator_shapes.py walks every graft, including ones added later.
+GRAFTED: dict[str, list[str]] = {}
+
+
+def _operation_for(cls: type, name: str) -> str:
+    """"iam:GetAccountSummary" for IamResponse.get_account_summary (moto.<service>.responses)."""
+    import botocore.session
+    from botocore import xform_name
+
+    service = cls.__module__.split(".")[1]
+    model = botocore.session.get_session().get_service_model(service)
+    for operation in model.operation_names:
+        if xform_name(operation) == name:
+            return f"{service}:{operation}"
+    raise ValueError(f"{cls.__name__}.{name} is not an operation of {service}: pass operations= to _graft")
+
+
+def _graft(cls: type, name: str, fn: Callable[..., Any], operations: tuple[str, ...] = ()) -> None:
+    """Attach ``fn`` as ``cls.name``; remember the original once so re-installing never wraps twice.
+
+    Grafts on a response class answer the operation of the same name; grafts on models (backends, trails) must
+    say which operations they change, so the shape test can call them.
+    """
+    if not operations:
+        operations = (_operation_for(cls, name),)
+    for operation in operations:
+        where = GRAFTED.setdefault(operation, [])
+        if f"{cls.__name__}.{name}" not in where:
+            where.append(f"{cls.__name__}.{name}")
     originals = cls.__dict__.get("_rootaudit_originals")
     if originals is None:
         originals = {}
@@ -117,20 +150,25 @@ def _install_iam() -> None:
 
     def generate_credential_report(self: Any) -> ActionResult:
         account = self.current_account
-        started = {"State": "STARTED", "Description": "No report exists. Starting a new report generation task"}
-        if account in rs.OVERRIDES.report_never_ready:
-            rs.OVERRIDES.report_started.add(account)
-            return ActionResult(started)
+        pending = faults.REPORT_PENDING.generate(account)  # the credential_report_in_progress fault
+        if pending is not None:
+            if not self.backend.report_generated():
+                self.backend.generate_report()  # ready the moment the fault is over
+                rs.OVERRIDES.report_generated_at[account] = rs.utcnow()
+            return ActionResult({"State": pending, "Description": "Report generation in progress."
+                                 if pending == "INPROGRESS" else "No report exists. Starting a new report "
+                                                                 "generation task"})
         if self.backend.report_generated():
             return ActionResult({"State": "COMPLETE"})
         self.backend.generate_report()
         rs.OVERRIDES.report_generated_at[account] = rs.utcnow()
-        return ActionResult(started)
+        return ActionResult({"State": "STARTED",
+                             "Description": "No report exists. Starting a new report generation task"})
 
     @answers
     def get_credential_report(self: Any) -> ActionResult:
         account = self.current_account
-        if account in rs.OVERRIDES.report_never_ready and account in rs.OVERRIDES.report_started:
+        if faults.REPORT_PENDING.in_progress(account):
             # Code ReportInProgress, HTTP 404: botocore raises CredentialReportNotReadyException.
             raise GraftError("CredentialReportNotReadyException", "Credential report generation is in progress.")
         report = self.backend.get_credential_report()  # ReportNotPresent (410) before GenerateCredentialReport
@@ -213,7 +251,7 @@ def _install_iam() -> None:
         end = start + size
         return devices[start:end], (str(end) if end < len(devices) else None)
 
-    _graft(IAMBackend, "list_virtual_mfa_devices", list_virtual_mfa_devices)
+    _graft(IAMBackend, "list_virtual_mfa_devices", list_virtual_mfa_devices, ("iam:ListVirtualMFADevices",))
     _graft(IamResponse, "get_account_summary", get_account_summary)
     _graft(IamResponse, "generate_credential_report", generate_credential_report)
     _graft(IamResponse, "get_credential_report", get_credential_report)
@@ -258,18 +296,29 @@ def _install_sts() -> None:
     @answers
     def assume_root(self: Any) -> ActionResult:
         caller = self.current_account
-        target = str(self._get_param("TargetPrincipal") or "")
+        principal = str(self._get_param("TargetPrincipal") or "")
         task = self._get_param("TaskPolicyArn") or {}
         task_arn = task.get("arn", "") if isinstance(task, dict) else str(task)
         duration = self._get_int_param("DurationSeconds", 900)
+        token_size = self._get_int_param("MinimumSessionTokenSize", 0)
+        # The STS API reference and botocore's model: TargetPrincipal is the member's account id or its root
+        # principal ARN; DurationSeconds 0-900 (default 900); TaskPolicyArn one of the root-task managed
+        # policies.  AWS's code for a wrong task policy is not documented; ValidationError is STS's common code.
+        found = TARGET_PRINCIPAL.match(principal)
+        if not found or found.group("partition") not in (None, PARTITION):
+            raise GraftError("ValidationError", f"The TargetPrincipal {principal!r} is neither a 12-digit account ID "
+                                                f"nor a root user ARN arn:{PARTITION}:iam::<account-id>:root.")
+        target = found.group("account")
         policy = ROOT_TASK_POLICY_ARN.match(task_arn)
-        if not policy or policy.group("name") not in ROOT_TASK_POLICIES:
-            raise GraftError("ValidationError", f"The TaskPolicyArn {task_arn!r} is not a root task policy.")
-        if not 0 < duration <= 900:
-            raise GraftError("ValidationError", "1 validation error detected: Value at 'durationSeconds' failed to "
-                                                "satisfy constraint: Member must have value less than or equal to 900")
-        if not re.fullmatch(r"\d{12}", target):
-            raise GraftError("ValidationError", f"The TargetPrincipal {target!r} is not an account ID.")
+        if not policy or policy.group("partition") != PARTITION or policy.group("name") not in ROOT_TASK_POLICIES:
+            raise GraftError("ValidationError", f"The TaskPolicyArn {task_arn!r} is not a root task policy "
+                                                f"(arn:{PARTITION}:iam::aws:policy/root-task/<name>).")
+        for label, value, low, high in (("durationSeconds", duration, 0, 900),
+                                        ("minimumSessionTokenSize", token_size, 0, 4096)):
+            if value < low or value > high:
+                bound = f"less than or equal to {high}" if value > high else f"greater than or equal to {low}"
+                raise GraftError("ValidationError", f"1 validation error detected: Value '{value}' at '{label}' "
+                                                    f"failed to satisfy constraint: Member must have value {bound}")
 
         def denied(reason: str) -> GraftError:
             return GraftError("AccessDenied", f"User: {_caller_arn(self)} is not authorized to perform: "
@@ -294,7 +343,7 @@ def _install_sts() -> None:
             "Expiration": rs.utcnow() + timedelta(seconds=duration),
         }})
 
-    _graft(STSBackend, "get_caller_identity", get_caller_identity)
+    _graft(STSBackend, "get_caller_identity", get_caller_identity, ("sts:GetCallerIdentity",))
     _graft(TokenResponse, "assume_role", assume_role)
     _graft(TokenResponse, "assume_root", assume_root)
 
@@ -331,28 +380,44 @@ def _install_account() -> None:
     for path in ("{0}/getPrimaryEmail$", "{0}/getContactInformation$"):
         account_urls.url_paths.setdefault(path, AccountResponse.dispatch)
 
-    def _denied(self: Any, action: str, target: str) -> GraftError:
+    def _denied(self: Any, action: str, reason: str = "") -> GraftError:
         return GraftError("AccessDeniedException", f"User: {_caller_arn(self)} is not authorized to perform: "
-                                                   f"account:{action} on resource: {target}", status=403)
+                                                   f"account:{action}{f' ({reason})' if reason else ''}", status=403)
+
+    def _member_of_callers_org(self: Any, action: str, target: str) -> Any:
+        """The org entry of ``target`` when the caller may act on it (Account Management API reference, AccountId:
+        the caller is the management account, the target a member of its organization, trusted access for
+        account.amazonaws.com is enabled, and the management account never names itself).  The codes for the
+        failed preconditions: AccessDeniedException (403), as AWS answers a missing trusted access."""
+        if not re.fullmatch(r"\d{12}", target):
+            raise GraftError("ValidationException", f"1 validation error detected: Value '{target}' at 'accountId' "
+                                                     "failed to satisfy constraint: Member must satisfy regular "
+                                                     "expression pattern: \\d{12}", status=400)
+        caller = self.current_account
+        context = rs.org_of(caller)
+        if context is None or context[0] != "management":
+            raise _denied(self, action)
+        if not any(s.get("ServicePrincipal") == ACCOUNT_PRINCIPAL for s in context[1].services):
+            raise _denied(self, action, "Your organization must first enable trusted access with AWS Account "
+                                        "Management.")
+        entry = rs.org_account(context[1], target)
+        if target == caller or entry is None:
+            raise _denied(self, action, "the management account can't specify its own AccountId"
+                                        if target == caller else "the account is not a member of your organization")
+        return entry
 
     @answers
     def get_primary_email(self: Any) -> ActionResult:
-        caller, target = self.current_account, str(self._get_param("AccountId") or "")
-        context = rs.org_of(caller)
-        entry = rs.org_account(context[1], target) if context and context[0] == "management" else None
-        # Only the management account may read a *member's* primary e-mail; never its own, never a stranger's.
-        if entry is None or target == caller:
-            raise _denied(self, "GetPrimaryEmail", f"arn:aws:account::{caller}:account")
-        return ActionResult({"PrimaryEmail": entry.email})
+        target = str(self._get_param("AccountId") or "")
+        return ActionResult({"PrimaryEmail": _member_of_callers_org(self, "GetPrimaryEmail", target).email})
 
     @answers
     def get_contact_information(self: Any) -> ActionResult:
-        caller = self.current_account
-        target = str(self._get_param("AccountId") or caller)
-        if target != caller:
-            context = rs.org_of(caller)
-            if not (context and context[0] == "management" and rs.org_account(context[1], target)):
-                raise _denied(self, "GetContactInformation", f"arn:aws:account::{caller}:account")
+        target = self._get_param("AccountId")
+        if target is None:  # the caller's own account, in any organization role
+            target = self.current_account
+        else:
+            target = _member_of_callers_org(self, "GetContactInformation", str(target)).id
         info = rs.OVERRIDES.contact_information.get(target) or rs.default_contact_information(target)
         return ActionResult({"ContactInformation": info})
 
@@ -479,10 +544,10 @@ def _install_cloudtrail() -> None:
                 desc.pop(key, None)  # AWS omits unset members instead of sending null
         return desc
 
-    _graft(CloudTrailBackend, "describe_trails", describe_trails)
-    _graft(CloudTrailBackend, "get_trail", get_trail)
-    _graft(Trail, "get_event_selectors", get_event_selectors)
-    _graft(Trail, "description", description)
+    _graft(CloudTrailBackend, "describe_trails", describe_trails, ("cloudtrail:DescribeTrails",))
+    _graft(CloudTrailBackend, "get_trail", get_trail, ("cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"))
+    _graft(Trail, "get_event_selectors", get_event_selectors, ("cloudtrail:GetEventSelectors",))
+    _graft(Trail, "description", description, ("cloudtrail:DescribeTrails",))
 
 
 # ============================================================================================ entry point
@@ -505,9 +570,9 @@ def _install_access_key_index() -> None:
         account = where.get(access_key)
         if account == iam_models.DEFAULT_ACCOUNT_ID:
             return account  # an unknown key (the emulator's dummy credentials): moto maps it to the default account
-        if account is not None and account in iam_models.iam_backends:
-            if any(access_key in backend.access_keys for backend in iam_models.iam_backends[account].values()):
-                return account
+        if account is not None and account in iam_models.iam_backends and any(
+                access_key in backend.access_keys for backend in iam_models.iam_backends[account].values()):
+            return account
         account = scan_all(access_key)
         where[access_key] = account
         return account

@@ -12,16 +12,19 @@ import json
 import re
 import threading
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from functools import cache
+from typing import Any
 from urllib.parse import parse_qs
 
+from botocore.exceptions import UnknownServiceError
+
 from . import root_state as rs
+from .faults import error_for
 
 # SigV4 signing names that differ from the IAM action prefix.
 SIGNING_TO_PREFIX = {"monitoring": "cloudwatch", "eventbridge": "events"}
-JSON_SERVICES = {"cloudtrail", "logs", "events", "organizations"}
 _CREDENTIAL = re.compile(r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 
 
@@ -33,6 +36,7 @@ class Operation:
     access_key: str
     region: str
     json_version: str = "1.1"
+    moto_account: str | None = None  # the x-moto-account-id header of the emulator's own set-up clients
 
     @property
     def name(self) -> str:
@@ -41,41 +45,37 @@ class Operation:
 
 @dataclass
 class Failure:
-    operation: str  # "iam:GetAccountSummary" or "iam:*"
+    operation: str  # "iam:GetAccountSummary", "iam:*" or "*" (every operation)
     code: str
     message: str | None
     status: int | None
     remaining: int | None  # None: always
+    account: str | None = None  # only calls that land in this account
+    region: str | None = None  # only calls signed for this region
 
     def matches(self, op: Operation) -> bool:
-        service, _, action = self.operation.partition(":")
-        return service == op.service and action in ("*", op.action)
+        if self.region is not None and op.region != self.region:
+            return False
+        if self.operation != "*":
+            service, _, action = self.operation.partition(":")
+            if service != op.service or action not in ("*", op.action):
+                return False
+        return self.account is None or self.account == _account_of(op)
 
 
-def error_for(service: str, code: str) -> tuple[str, int]:
-    """Translate the generic codes AccessDenied and Throttling into what each service really sends."""
-    if code == "AccessDenied":
-        if service == "sns":
-            return "AuthorizationError", 403
-        if service == "account":
-            return "AccessDeniedException", 403
-        if service in JSON_SERVICES:
-            return "AccessDeniedException", 400
-        return "AccessDenied", 403
-    if code == "Throttling":
-        if service == "sns":
-            return "Throttled", 429
-        if service == "account":
-            return "TooManyRequestsException", 429
-        if service == "organizations":
-            return "TooManyRequestsException", 400
-        if service in JSON_SERVICES:
-            return "ThrottlingException", 400
-        return "Throttling", 400
-    return code, 403 if "AccessDenied" in code else 400
+def _account_of(op: Operation) -> str | None:
+    """The account a request lands in: an AssumeRoot session's target, else moto's lookup by access key."""
+    if op.moto_account:
+        return op.moto_account
+    session = rs.root_session(op.access_key)
+    if session is not None:
+        return session.account_id
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(op.access_key)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rest_routes(service: str) -> list[tuple[str, re.Pattern[str], str]]:
     """(method, path regex, operation) for a REST service, from botocore's model."""
     import botocore.session
@@ -100,7 +100,8 @@ def identify(environ: dict[str, Any]) -> Operation | None:
     path = environ.get("PATH_INFO", "")
     content_type = environ.get("CONTENT_TYPE", "")
     target = environ.get("HTTP_X_AMZ_TARGET")
-    common = {"service": service, "access_key": found["key"], "region": found["region"]}
+    common = {"service": service, "access_key": found["key"], "region": found["region"],
+              "moto_account": environ.get("HTTP_X_MOTO_ACCOUNT_ID")}
     if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
         return Operation(action=path.rstrip("/").rsplit("/", 1)[-1], protocol="cbor", **common)
     if target:
@@ -115,7 +116,7 @@ def identify(environ: dict[str, Any]) -> Operation | None:
         for route_method, regex, name in _rest_routes(service):
             if route_method == method and regex.match(path):
                 return Operation(action=name, protocol="rest-json", **common)
-    except Exception:  # unknown service model: still record something useful
+    except UnknownServiceError:  # not a botocore service: still record something useful
         pass
     return Operation(action=path, protocol="rest-json", **common)
 
@@ -200,11 +201,12 @@ class Interceptor:
     # ---- knobs ---------------------------------------------------------------------------------------------
 
     def fail(self, operation: str, code: str = "Throttling", times: int | None = None,
-             message: str | None = None, status: int | None = None) -> None:
-        if ":" not in operation:
-            raise ValueError(f"operation must look like 'iam:GetAccountSummary', not {operation!r}")
+             message: str | None = None, status: int | None = None, account: str | None = None,
+             region: str | None = None) -> None:
+        if ":" not in operation and operation != "*":
+            raise ValueError(f"operation must look like 'iam:GetAccountSummary' (or '*'), not {operation!r}")
         with self.lock:
-            self.failures.append(Failure(operation, code, message, status, times))
+            self.failures.append(Failure(operation, code, message, status, times, account, region))
 
     def clear_failures(self) -> None:
         with self.lock:
@@ -223,7 +225,7 @@ class Interceptor:
     def _take_failure(self, op: Operation) -> Failure | None:
         with self.lock:
             for failure in self.failures:
-                if failure.matches(op) and (failure.remaining is None or failure.remaining > 0):
+                if (failure.remaining is None or failure.remaining > 0) and failure.matches(op):
                     if failure.remaining is not None:
                         failure.remaining -= 1
                     return failure
@@ -246,6 +248,8 @@ class Interceptor:
                 message = failure.message
             elif "Throttl" in code or "TooMany" in code:
                 message = "Rate exceeded"
+            elif code in ("InvalidClientTokenId", "UnrecognizedClientException", "AuthFailure"):
+                message = "The security token included in the request is invalid."
             else:
                 message = f"User: {_caller_arn(op)} is not authorized to perform: {op.name} with an explicit deny"
             return self._answer(start_response, *error_response(op, code, message, status))

@@ -28,33 +28,58 @@ Schema (every key optional unless marked; ``days ago`` values are relative to lo
       management_root: <posture>           # when the audited account is a member
       feature_set: ALL | CONSOLIDATED_BILLING
       features: [RootCredentialsManagement, RootSessions]
-      features_error: ServiceAccessNotEnabledException | null
+      features_error: ServiceAccessNotEnabledException | null   # older spelling of the service_access_not_enabled fault
+      trusted_access: [account.amazonaws.com]   # EnableAWSServiceAccess (default: as shown; [] for none)
       access_role: OrganizationAccountAccessRole
       ous: [name, ...]
       scps: [{name, assumed_root_exception: bool, targets: [root | ou:<name> | account:<id or name>]}]
       members: [{id, name, email, ou, status: ACTIVE|SUSPENDED, access_role: bool, root: <posture>,
                  security_contact: bool}]   # the audited member's own posture is the top-level ``root``
       generate_members: N                  # N more generated members with varied postures (see build_org)
-    failures:
-      credential_report_never_ready: bool
+    faults: [{fault: <name>, account: "<12 digits>", times: N, <options>}]   # errors AWS really returns, below
+    failures:                              # older, lower-level knobs; prefer faults
+      credential_report_never_ready: bool  # = the credential_report_in_progress fault without times
       operations: [{operation: "iam:GetAccountSummary" | "iam:*", code: AccessDenied|Throttling|<code>,
                     times: N|null, message: str}]
 
     <posture>: {password: bool, password_last_used_days_ago: n|null, mfa: [virtual|hardware|fido],
                 access_keys: [{active: bool, last_used_days_ago: n|null}], signing_certificates: 0..2,
                 created_days_ago: n, report_password_enabled: true|false|not_supported}
+
+Fault switches (``faults:``; the list, with a description and AWS source each, is ``faults.FAULTS``).  Every
+fault takes ``account`` (only calls landing in that account; default every account) and ``times`` (only the
+first N matching calls; default always).  Codes and HTTP statuses are those of botocore's model per protocol.
+
+    credential_report_in_progress       GenerateCredentialReport: STARTED, then INPROGRESS; GetCredentialReport:
+                                        ReportInProgress (404) until the report is COMPLETE
+    credential_report_expired           GetCredentialReport: ReportExpired (410)
+    credential_report_not_present       GetCredentialReport: ReportNotPresent (410)
+    credential_report_limit_exceeded    GenerateCredentialReport: LimitExceeded (409)
+    service_access_not_enabled          iam:ListOrganizationsFeatures and iam:Enable/DisableOrganizationsRoot*:
+                                        ServiceAccessNotEnabledException
+    throttling  operation: svc:Action   Throttling / ThrottlingException / TooManyRequestsException / Throttled
+    access_denied  operation: svc:Action   AccessDenied / AccessDeniedException / AuthorizationError (SNS)
+    region_disabled  region: <opt-in>   every call signed for that region: InvalidClientTokenId (query, 403),
+                                        UnrecognizedClientException (JSON, 400), AuthFailure (EC2)
+
+    faults:
+      - {fault: credential_report_in_progress, times: 3}
+      - {fault: throttling, operation: "account:GetAlternateContact", times: 2}
+      - {fault: region_disabled, region: ap-east-1}
 """
 from __future__ import annotations
 
 import copy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
+from . import faults as faults_mod
 from . import root_state as rs
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
@@ -67,6 +92,10 @@ CIS_ROOT_FILTER = ('{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy N
                    '&& $.eventType != "AwsServiceEvent" }')
 SIGNIN_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
 FEATURES = ("RootCredentialsManagement", "RootSessions")
+# Trusted access (organizations:EnableAWSServiceAccess) the grafts look at: Account Management's member operations
+# (GetPrimaryEmail, GetContactInformation with AccountId).  IAM's (for centralized root access) is not in moto
+# 5.2.5's list of trusted services: switch the service_access_not_enabled fault on instead.
+TRUSTED_ACCESS = ("account.amazonaws.com",)
 
 
 class ScenarioError(ValueError):
@@ -98,7 +127,7 @@ def _read(source: str | Path) -> tuple[str, dict[str, Any]]:
     try:
         key = (str(path.resolve()), path.stat().st_mtime)
         if key not in _PARSED:
-            _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe loader
+            _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         data = copy.deepcopy(_PARSED[key])
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario {path}: {exc.strerror or exc}") from None
@@ -246,7 +275,7 @@ def validate(data: dict[str, Any], name: str) -> dict[str, Any]:
     top = c.mapping(data, "top level", {
         "name", "description", "account_id", "region", "caller", "root", "iam_users", "iam_inventory",
         "cloudtrail", "root_usage_alarm", "eventbridge", "alternate_contacts", "contact_information",
-        "organization", "failures"})
+        "organization", "failures", "faults"})
     description = c.text(top.get("description"), "description")
     if not description:
         raise c.fail("description", "every scenario needs a description of what it shows")
@@ -378,9 +407,14 @@ def validate(data: dict[str, Any], name: str) -> dict[str, Any]:
                     "message": c.text(o.get("message"), f"{w}.message")})
         if ops[-1]["operation"] is None:
             raise c.fail(f"{w}.operation", "required, e.g. iam:GetAccountSummary")
-    out["failures"] = {"credential_report_never_ready": c.boolean(f.get("credential_report_never_ready"),
-                                                                  "failures.credential_report_never_ready", False),
-                       "operations": ops}
+    never_ready = c.boolean(f.get("credential_report_never_ready"), "failures.credential_report_never_ready", False)
+    out["failures"] = {"operations": ops}
+    out["faults"] = [faults_mod.validate(entry, f"faults[{i}]", c.fail)
+                     for i, entry in enumerate(c.listof(top.get("faults"), "faults"))]
+    if never_ready:
+        out["faults"].append(faults_mod.validate({"fault": "credential_report_in_progress",
+                                                  "account": out["account_id"]},
+                                                 "failures.credential_report_never_ready", c.fail))
     return out
 
 
@@ -388,7 +422,7 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
     w = "organization"
     o = c.mapping(value, w, {"role", "management_account_id", "management_email", "management_root", "feature_set",
                              "features", "features_error", "access_role", "ous", "scps", "members",
-                             "generate_members"})
+                             "generate_members", "trusted_access"})
     out: dict[str, Any] = {
         "role": c.choice(o.get("role"), f"{w}.role", ("management", "member"), None),
         "management_account_id": c.text(o.get("management_account_id"), f"{w}.management_account_id",
@@ -403,6 +437,9 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
         "features_error": c.choice(o.get("features_error"), f"{w}.features_error",
                                    ("ServiceAccessNotEnabledException",), None),
         "access_role": c.text(o.get("access_role"), f"{w}.access_role", ACCESS_ROLE, r"[\w+=,.@-]{1,64}"),
+        "trusted_access": [c.choice(x, f"{w}.trusted_access[{i}]", TRUSTED_ACCESS, None)
+                           for i, x in enumerate(c.listof(o.get("trusted_access"), f"{w}.trusted_access"))]
+        if "trusted_access" in o else list(TRUSTED_ACCESS),
         "ous": [c.text(x, f"{w}.ous[{i}]", None, r"[\w .-]{1,128}") for i, x in enumerate(c.listof(o.get("ous"),
                                                                                                 f"{w}.ous"))],
         "generate_members": c.number(o.get("generate_members"), f"{w}.generate_members", 0, 0, 5000, integer=True),
@@ -563,8 +600,6 @@ def apply(spec: dict[str, Any], client: ClientFactory) -> Applied:
         client("account", audited, region).put_alternate_contact(AlternateContactType=kind, **contact)
     if spec["contact_information"]:
         rs.set_contact_information(audited, spec["contact_information"])
-    if spec["failures"]["credential_report_never_ready"]:
-        rs.set_report_never_ready(audited)
     credentials = _credentials(spec, client, audited, management)
     return Applied(audited, region, credentials, management, members)
 
@@ -575,6 +610,8 @@ def _apply_organization(org: dict[str, Any], client: ClientFactory, region: str,
     orgs.create_organization(FeatureSet=org["feature_set"])
     rs.set_management_email(management, org["management_email"])
     rs.set_org_features(management, org["features"], org["features_error"])
+    for principal in org["trusted_access"]:
+        orgs.enable_aws_service_access(ServicePrincipal=principal)
     if org["management_root"] is not None and management != audited:
         rs.set_root_posture(management, _posture_object(org["management_root"]))
     root_id = orgs.list_roots()["Roots"][0]["Id"]

@@ -14,14 +14,14 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import boto3
 import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
-from . import grafts, root_state, scenario
+from . import faults, grafts, root_state, scenario
 from .interceptor import Interceptor
 
 _LOADER: botocore.loaders.Loader | None = None
@@ -102,7 +102,7 @@ class _Server:
         from moto.server import ThreadedMotoServer
 
         class Server(ThreadedMotoServer):
-            def _server_entry(inner) -> None:  # noqa: N805 - moto's hook; replicated to wrap the app
+            def _server_entry(inner) -> None:
                 from moto.moto_server.werkzeug_app import (
                     DomainDispatcherApplication,
                     MotoRequestHandler,
@@ -147,7 +147,7 @@ class Emulator:
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
 
-    def start(self) -> "Emulator":
+    def start(self) -> Emulator:
         if self._server is not None:
             return self
         if "MOTO_ACCOUNT_ID" in os.environ:
@@ -166,10 +166,10 @@ class Emulator:
             self._server = None
         self._clients.clear()
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ---- state ---------------------------------------------------------------------------------------------
@@ -180,9 +180,10 @@ class Emulator:
 
         self.start()
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - 127.0.0.1 only
+        with urllib.request.urlopen(request, timeout=30) as answer:
             answer.read()
         root_state.clear_overrides()
+        faults.clear()
         self._interceptor.clear_failures()
         self._interceptor.clear_recorded()
         self.account = None
@@ -195,6 +196,8 @@ class Emulator:
             applied = scenario.apply(spec, self.client)
             for failure in spec["failures"]["operations"]:
                 self.fail(failure["operation"], failure["code"], failure["times"], failure["message"])
+            for entry in spec["faults"]:
+                faults.apply(entry, self._interceptor.fail)
             self._interceptor.clear_recorded()  # the set-up calls are not the product's
             self.account = EmulatedAccount(
                 account_id=applied.account_id, region=applied.region, endpoint_url=str(self.endpoint_url),
@@ -232,7 +235,18 @@ class Emulator:
         """
         self._interceptor.fail(operation, code, times, message, status)
 
+    def fault(self, name: str, **options: Any) -> None:
+        """Switch on one fault of ``faults.FAULTS`` now, as a scenario's ``faults:`` entry would
+        (``emu.fault("throttling", operation="iam:GetAccountSummary", times=2)``)."""
+
+        def invalid(where: str, problem: str) -> ValueError:
+            return ValueError(f"fault {name}: {where}: {problem}")
+
+        faults.apply(faults.validate({"fault": name, **options}, "fault", invalid), self._interceptor.fail)
+
     def clear_failures(self) -> None:
+        """Switch every fault and failure knob off."""
+        faults.clear()
         self._interceptor.clear_failures()
 
     def recorded(self) -> list[str]:
