@@ -194,6 +194,7 @@ class Route:
     subs: dict[str, str] = field(default_factory=dict)     # example value in the page -> value in this account
     member: str | None = None                              # verdicts of this member account (`scan --org`)
     check: Callable | None = None                          # further assertion on the account afterwards
+    setup: Callable | None = None                          # state the page assumes (a locked bucket), made first
 
 
 def tab_is(*labels: str) -> Callable[[Block], bool]:
@@ -230,6 +231,35 @@ def _eventbridge_may_publish(topic_name: str) -> Callable:
     return check
 
 
+LOCKED_MEMBER, LOCKED_QUEUE_REGION = "111111111111", "eu-west-1"
+DENY_ALL = '{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": "*", "Action": "{action}", ' \
+           '"Resource": "{resource}"}}]}}'
+
+
+def _member_session(account, member: str):
+    """The member account as its administrators see it (the organization's access role)."""
+    import boto3
+
+    creds = account.session().client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{member}:role/{CFG.org_role_name}", RoleSessionName="howto-test")["Credentials"]
+    return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                         aws_session_token=creds["SessionToken"], region_name="us-east-1")
+
+
+def _lock_queue(account):
+    """What the SQS unlock section starts from: a queue whose policy denies every principal."""
+    sqs = _member_session(account, LOCKED_MEMBER).client("sqs", region_name=LOCKED_QUEUE_REGION)
+    url = sqs.create_queue(QueueName="locked-queue")["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": DENY_ALL.format(
+        action="sqs:*", resource=f"arn:aws:sqs:{LOCKED_QUEUE_REGION}:{LOCKED_MEMBER}:locked-queue")})
+
+
+def _queue_unlocked(account):
+    sqs = _member_session(account, LOCKED_MEMBER).client("sqs", region_name=LOCKED_QUEUE_REGION)
+    url = sqs.get_queue_url(QueueName="locked-queue")["QueueUrl"]
+    assert not sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+
+
 ALERT_SUBS = {"my-trail-log-group": "aws-cloudtrail-logs-management", "my-trail": "management-events",
               "111122223333": "123456789012"}
 ALERT_SUBS_PY = {"my-trail-log-group": "aws-cloudtrail-logs-management", "111122223333": "123456789012"}
@@ -262,7 +292,8 @@ ROUTES: dict[str, list[Route]] = {
         Route("AWS CLI", "hardened", lambda b: cli_blocks(b) and b.section != SCP_SECTION,
               {"org-central-root-access": "PASS"}, subs={"111122223333": "111111111111"}),
         Route("boto3", "hardened", lambda b: python_blocks(b) and b.section != SCP_SECTION,
-              {"org-central-root-access": "PASS"}, subs={"111122223333": "111111111111"}),
+              {"org-central-root-access": "PASS"}, subs={"111122223333": LOCKED_MEMBER},
+              setup=_lock_queue, check=_queue_unlocked),
         Route("SCP", "demo", lambda b: b.section == SCP_SECTION, {"org-scp-denies-root": "PASS"},
               {"org-scp-denies-root": "FAIL"}, member="222222222222"),
     ],
@@ -353,6 +384,8 @@ def test_route_runs_and_reaches_the_promised_verdicts(page, route, load, monkeyp
         pytest.fail("the AWS CLI is not installed in this environment: run `make setup` (awscli is in requirements)")
     variables = _macro_variables()
     account = load(route.scenario)
+    if route.setup:
+        route.setup(account)
     if route.before:
         assert _verdicts(account, route.before, route.member) == route.before, "the scenario does not start as expected"
     blocks = [b for b in read_blocks(HOWTO / page) if b.not_run is None and route.picks(b)]
