@@ -43,6 +43,71 @@ def test_template_uses_the_handbook_snippets():
     assert (ROOT / "snippets/root-activity-event-pattern.json").read_text() == event_pattern()
 
 
+def _eventbridge_statements(policy: dict) -> list[dict]:
+    """Statements that let EventBridge publish: events.amazonaws.com, sns:Publish, Allow, and no Condition (AWS's
+    EventBridge guide: Condition blocks cannot be used in SNS topic policies for EventBridge)."""
+    out = []
+    for st in policy.get("Statement", []):
+        service = (st.get("Principal") or {}).get("Service")
+        actions = st.get("Action") if isinstance(st.get("Action"), list) else [st.get("Action")]
+        if st.get("Effect") == "Allow" and "events.amazonaws.com" in ([service] if isinstance(service, str) else
+                                                                    service or []) \
+                and "sns:publish" in [str(a).lower() for a in actions]:
+            out.append(st)
+    return out
+
+
+def test_template_lets_eventbridge_publish_to_an_unencrypted_topic():
+    resources = yaml.load(template(), Loader=_CfnLoader)["Resources"]
+    topic = resources["AlertTopic"]["Properties"]
+    # The AWS managed key (alias/aws/sns) cannot grant EventBridge the key use it needs: nothing would arrive.
+    assert "KmsMasterKeyId" not in topic, topic
+    policies = [r for r in resources.values() if r["Type"] == "AWS::SNS::TopicPolicy"]
+    assert len(policies) == 1
+    statements = _eventbridge_statements(policies[0]["Properties"]["PolicyDocument"])
+    assert statements and not any("Condition" in st for st in statements), statements
+    owner = [st for st in policies[0]["Properties"]["PolicyDocument"]["Statement"]
+             if st.get("Principal") == {"AWS": "*"}]
+    assert owner and "SNS:Publish" in owner[0]["Action"], "the default owner statement must stay (CloudWatch alarm)"
+
+
+def test_deploy_sets_the_policy_the_howto_shows():
+    from rootaudit.alerts.deploy import _topic_policy
+
+    arn, account = "arn:aws:sns:us-east-1:123456789012:rootaudit-root-activity", "123456789012"
+    snippet = (ROOT / "snippets/root-activity-topic-policy.json").read_text()
+    assert json.loads(_topic_policy(arn, account)) == \
+        json.loads(snippet.replace("TOPIC_ARN", arn).replace("ACCOUNT_ID", account))
+    template_statements = yaml.load(template(), Loader=_CfnLoader)["Resources"]["AlertTopicPolicy"]["Properties"][
+        "PolicyDocument"]["Statement"]
+    assert [(st["Sid"], st["Action"], st["Principal"]) for st in template_statements] == \
+        [(st["Sid"], st["Action"], st["Principal"]) for st in json.loads(snippet)["Statement"]]
+
+
+def _topic_policy(account, region):
+    sns = account.session().client("sns", region_name=region)
+    arn = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":rootaudit-root-activity"))
+    return json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])
+
+
+def test_apply_lets_eventbridge_publish_and_repairs_a_topic_without_the_policy(load):
+    account = load("demo")
+    deploy(account.session(), REGIONS, "cloud-alerts@example.com", apply=True, out=io.StringIO())
+    for region in REGIONS:
+        assert _eventbridge_statements(_topic_policy(account, region)), region
+    # A topic made earlier without the statement (as the old how-to did): deploy notices and fixes it.
+    sns = account.session().client("sns", region_name=REGIONS[0])
+    arn = sns.create_topic(Name="rootaudit-root-activity")["TopicArn"]
+    sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                                                 "Action": "SNS:Subscribe", "Resource": arn}]}))
+    out = io.StringIO()
+    changes = deploy(account.session(), REGIONS, "cloud-alerts@example.com", apply=True, out=out)
+    assert [c.summary for c in changes] == ["allow EventBridge to publish to rootaudit-root-activity (topic policy)"]
+    assert _eventbridge_statements(_topic_policy(account, REGIONS[0]))
+    assert deploy(account.session(), REGIONS, "cloud-alerts@example.com", apply=True, out=io.StringIO()) == []
+
+
 def _check(account, ids):
     report = scan(session=account.session(), config=CFG, check_ids=ids)
     return {f.check_id: f.status.value for f in report.findings}

@@ -38,28 +38,63 @@ def _code(exc: ClientError) -> str:
 
 
 def _topic_policy(topic_arn: str, account: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
+    """The topic's access policy: SNS's default owner statement plus an Allow for EventBridge.
+
+    A rule's SNS target delivers nothing unless the topic policy lets events.amazonaws.com call sns:Publish, and
+    AWS's EventBridge guide says Condition blocks cannot be used in that statement, so it has none
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions).
+    The owner statement is the one SNS puts on every new topic; it is what lets CloudWatch alarms of this account
+    publish, so replacing the policy must keep it.
+    """
+    return json.dumps({"Version": "2012-10-17", "Id": "__default_policy_ID", "Statement": [
+        {"Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": "*"},
+         "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
+                    "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+         "Resource": topic_arn, "Condition": {"StringEquals": {"AWS:SourceOwner": account}}},
         {"Sid": "EventBridgePublish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
          "Action": "sns:Publish", "Resource": topic_arn},
-        {"Sid": "CloudWatchPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-         "Action": "sns:Publish", "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
     ]})
+
+
+def eventbridge_may_publish(policy: str | None) -> bool:
+    """Does this topic policy (JSON text) allow events.amazonaws.com to sns:Publish without a condition?"""
+    try:
+        statements = json.loads(policy or "{}").get("Statement", [])
+    except (ValueError, AttributeError):
+        return False
+    for st in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(st, dict) or st.get("Effect") != "Allow" or st.get("Condition"):
+            continue
+        services = (st.get("Principal") or {}).get("Service") if isinstance(st.get("Principal"), dict) else None
+        actions = st.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        if "events.amazonaws.com" in ([services] if isinstance(services, str) else services or []) and \
+                any(a.lower() in ("sns:publish", "sns:*", "*") for a in actions):
+            return True
+    return False
 
 
 def plan_region(session, region: str, account: str, partition: str, email: str, pattern: str) -> list[Change]:
     sns, events = session.client("sns", region_name=region), session.client("events", region_name=region)
     topic = f"arn:{partition}:sns:{region}:{account}:{TOPIC_NAME}"
     changes: list[Change] = []
+
+    def allow_events():
+        return sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy",
+                                        AttributeValue=_topic_policy(topic, account))
+
     try:
-        sns.get_topic_attributes(TopicArn=topic)
+        attributes = sns.get_topic_attributes(TopicArn=topic).get("Attributes", {})
         subs = sns.list_subscriptions_by_topic(TopicArn=topic).get("Subscriptions", [])
+        if not eventbridge_may_publish(attributes.get("Policy")):
+            # Without this statement the rule "fires" but every delivery fails, and nobody is told.
+            changes.append(Change(region, f"allow EventBridge to publish to {TOPIC_NAME} (topic policy)",
+                                  allow_events))
     except ClientError as exc:
         if _code(exc) not in ("NotFound", "NotFoundException"):
             raise
-        changes.append(Change(region, f"create SNS topic {TOPIC_NAME} (events and CloudWatch may publish)",
-                              lambda: (sns.create_topic(Name=TOPIC_NAME),
-                                       sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy",
-                                                                AttributeValue=_topic_policy(topic, account)))))
+        changes.append(Change(region, f"create SNS topic {TOPIC_NAME} (EventBridge and CloudWatch may publish)",
+                              lambda: (sns.create_topic(Name=TOPIC_NAME), allow_events())))
         subs = []
     if not any(s.get("Protocol") == "email" and s.get("Endpoint") == email for s in subs):
         changes.append(Change(region, f"subscribe {email} to {TOPIC_NAME} (confirm the email AWS sends)",
