@@ -1,41 +1,18 @@
-"""org-scp-denies-root: an SCP applying to a member account denies actions to root principals."""
-import json
+"""org-scp-denies-root: an SCP applying to a member account denies every action to its root user.
 
+The policy reading lives in rootaudit.org.scp_analysis: Effect, Action/NotAction, Resource and the principal
+conditions are evaluated for this account's root user, so a Deny of one action, a Deny pinned to another
+account's root or one that depends on the source IP is not taken for "denies root", while equivalent
+formulations (ArnLike or StringLike on aws:PrincipalArn, aws:PrincipalType = Account, "everyone but roles")
+are.
+"""
 from ..findings import Status, error, failed, manual, not_applicable, passed
+from ..org.scp_analysis import root_denials
 from .model import Check
 
 
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
-
-
-def _targets_root(condition) -> bool:
-    """A condition that restricts the statement to root principals (aws:PrincipalArn like arn:...:root)."""
-    for operator, keys in (condition or {}).items():
-        if not isinstance(keys, dict) or "not" in operator.lower():
-            continue
-        for key, values in keys.items():
-            if key.lower() == "aws:principalarn" and any(str(v).endswith(":root") for v in _as_list(values)):
-                return True
-    return False
-
-
-def _exempts_assumed_root(condition) -> bool:
-    return any(isinstance(keys, dict) and any(k.lower() == "aws:assumedroot" for k in keys)
-               for keys in (condition or {}).values())
-
-
-def root_denials(content: str) -> list[dict]:
-    """Deny statements in an SCP that apply to root principals."""
-    doc = json.loads(content) if isinstance(content, str) else content
-    found = []
-    for st in _as_list(doc.get("Statement", [])):
-        if not isinstance(st, dict) or st.get("Effect") != "Deny":
-            continue
-        condition = st.get("Condition") if isinstance(st.get("Condition"), dict) else {}
-        if _targets_root(condition):
-            found.append({"sid": st.get("Sid"), "assumed_root_exception": _exempts_assumed_root(condition)})
-    return found
+def _where(d: dict) -> str:
+    return f"SCP '{d['policy']}' attached to {d['target']}"
 
 
 def evaluate(ev, config):
@@ -53,27 +30,41 @@ def evaluate(ev, config):
         return error(f"the SCPs applying to this account could not be read: {info.get('reason')}")
     if status != "ok" or not isinstance(info.get("policies"), list):
         return error("the SCPs applying to this account could not be read")
-    denying, unreadable = [], []
+    account, partition = info.get("account_id"), info.get("partition") or "aws"
+    full, partial, unreadable = [], [], []
     for policy in info["policies"]:
         if not isinstance(policy, dict):
             continue
+        name = policy.get("name") or policy.get("id")
         try:
-            for denial in root_denials(policy.get("content", "")):
-                denying.append(dict(denial, policy=policy.get("name") or policy.get("id"), target=policy.get("target")))
+            denials = root_denials(policy.get("content", ""), account, partition, info.get("org_id"))
         except (ValueError, AttributeError, TypeError):
-            unreadable.append(str(policy.get("name") or policy.get("id")))
-    if not denying:
-        note = f" ({', '.join(unreadable)} could not be parsed)" if unreadable else ""
+            unreadable.append(str(name))
+            continue
+        for d in denials:
+            entry = {"policy": name, "target": policy.get("target"), "sid": d.sid, "scope": d.scope,
+                     "actions": d.actions, "applies": d.applies, "in_root_session": d.applies_in_root_session,
+                     "depends_on": d.depends_on, "what": d.describe()}
+            (full if d.denies_all else partial).append(entry)
+    note = f" ({', '.join(unreadable)} could not be parsed)" if unreadable else ""
+    if not full:
+        if partial:
+            p = partial[0]
+            return failed(f"no SCP denies every action to root: {_where(p)} denies root {p['what']}" + note,
+                          partial=partial)
         return failed("no SCP on this account, its OUs or the organization root denies actions to root principals"
                       + note, policies=[p.get("name") for p in info["policies"] if isinstance(p, dict)])
-    first = denying[0]
-    where = f"SCP '{first['policy']}' attached to {first['target']}"
-    if any(d["assumed_root_exception"] for d in denying):
-        return passed(f"{where} denies actions to root, with an aws:AssumedRoot exception for centralized root "
-                      "sessions", denials=denying)
-    return passed(f"{where} denies actions to root; WARNING: it has no aws:AssumedRoot exception, so it also blocks "
-                  "centralized root sessions (sts:AssumeRoot): add a Null condition on aws:AssumedRoot",
-                  denials=denying)
+    first = full[0]
+    what = "every action" if first["scope"] == "all" else first["what"]
+    where = f"{_where(first)} denies root {what}"
+    if any(d["in_root_session"] is False for d in full):
+        return passed(f"{where}, with an aws:AssumedRoot exception for centralized root sessions" + note,
+                      denials=full)
+    if all(d["in_root_session"] is None for d in full):
+        return passed(f"{where}; whether it also blocks centralized root sessions (sts:AssumeRoot) depends on "
+                      f"{', '.join(first['depends_on'])}" + note, denials=full)
+    return passed(f"{where}; WARNING: it has no aws:AssumedRoot exception, so it also blocks centralized root "
+                  "sessions (sts:AssumeRoot): add a Null condition on aws:AssumedRoot" + note, denials=full)
 
 
 CHECK = Check(
@@ -85,10 +76,13 @@ CHECK = Check(
               "(except in centralized root sessions) means stolen root credentials achieve little.",
     decides="From the management account, walks the account's parents (organizations:ListParents), lists the SCPs "
             "attached to the account, each ancestor OU and the root (organizations:ListPoliciesForTarget) and reads "
-            "each (organizations:DescribePolicy). PASS when a Deny statement is conditioned on aws:PrincipalArn "
-            "matching arn:*:iam::*:root; the reason warns when it lacks an aws:AssumedRoot exception.",
+            "each (organizations:DescribePolicy). Each Deny statement is evaluated for this account's root user "
+            "(Action/NotAction, Resource, and conditions on aws:PrincipalArn, aws:PrincipalType, aws:AssumedRoot "
+            "...). PASS when one denies every action (or all but a named few) to root for certain; a Deny of "
+            "some actions, or one that depends on the request, is FAIL with what it covers. The reason warns when "
+            "it lacks an aws:AssumedRoot exception.",
     statuses={Status.PASS: "such an SCP applies (with a warning if it would also block AssumeRoot sessions)",
-              Status.FAIL: "no SCP applying to the account denies root",
+              Status.FAIL: "no SCP applying to the account denies every action to root (partial denials are named)",
               Status.NOT_APPLICABLE: "the management account, or no organization",
               Status.MANUAL: "scanned from a member account, which cannot read SCPs",
               Status.ERROR: "the SCPs could not be read"},
