@@ -20,7 +20,8 @@ from rootaudit_emulator import ScenarioError, build_org, list_scenarios, root_st
 from rootaudit_emulator import filter_pattern as fp
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
-REQUIRED = {"demo", "hardened", "neglected", "member-no-root-credentials", "standalone", "organization", "bulk"}
+REQUIRED = {"demo", "hardened", "neglected", "member-no-root-credentials", "standalone", "organization", "bulk",
+            "organization-delegated-admin"}
 AUDIT_POLICY = {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}
 
 
@@ -65,7 +66,7 @@ def test_shipped_scenarios_are_listed():
 # (AccountMFAEnabled, AccountAccessKeysPresent, AccountSigningCertificatesPresent, AccountPasswordPresent)
 SUMMARY = {"demo": (1, 1, 0, 1), "hardened": (1, 0, 0, 1), "neglected": (0, 1, 1, 1),
            "member-no-root-credentials": (0, 0, 0, 0), "standalone": (1, 0, 0, 1), "organization": (1, 0, 0, 1),
-           "bulk": (1, 1, 0, 1)}
+           "bulk": (1, 1, 0, 1), "organization-delegated-admin": (1, 0, 0, 1)}
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
@@ -81,7 +82,7 @@ def test_each_scenario_loads_into_the_audited_account(emulator, name):
     env = acct.env()
     assert env["AWS_ENDPOINT_URL"] == acct.endpoint_url and env["AWS_EC2_METADATA_DISABLED"] == "true"
     assert env["AWS_DEFAULT_REGION"] == env["AWS_REGION"] == "us-east-1"
-    assert ("AWS_SESSION_TOKEN" in env) == (name == "member-no-root-credentials")
+    assert ("AWS_SESSION_TOKEN" in env) == (name in ("member-no-root-credentials", "organization-delegated-admin"))
     assert client(acct, "sts").get_caller_identity()["Account"] == acct.account_id
     assert emulator.recorded() == ["sts:GetCallerIdentity"]  # set-up calls are not recorded
 
@@ -304,15 +305,15 @@ def test_assume_role_fails_without_the_role_or_for_suspended_members(emulator):
 def test_assume_root_lands_in_the_member_and_is_fenced(emulator):
     acct = emulator.load("organization")
     sts = client(acct, "sts")
-    creds = sts.assume_root(TargetPrincipal="100000000008", TaskPolicyArn=AUDIT_POLICY,
+    creds = sts.assume_root(TargetPrincipal="100000000014", TaskPolicyArn=AUDIT_POLICY,
                             DurationSeconds=900)["Credentials"]
     assert creds["SessionToken"] and creds["Expiration"] > datetime.now(UTC)
     session = creds_session(creds)
     identity = session.client("sts", endpoint_url=acct.endpoint_url).get_caller_identity()
-    assert identity["Account"] == "100000000008" and identity["Arn"] == "arn:aws:iam::100000000008:root"
+    assert identity["Account"] == "100000000014" and identity["Arn"] == "arn:aws:iam::100000000014:root"
     iam = session.client("iam", endpoint_url=acct.endpoint_url, config=NO_RETRY)
     summary = iam.get_account_summary()["SummaryMap"]
-    assert summary["AccountPasswordPresent"] == 1 and summary["AccountMFAEnabled"] == 0  # dev-payments' posture
+    assert summary["AccountPasswordPresent"] == 1 and summary["AccountMFAEnabled"] == 0  # sandbox-alice's posture
     # The forms the STS API reference allows: the root ARN for the account id, a 0-second session.
     creds = sts.assume_root(TargetPrincipal="arn:aws:iam::100000000008:root", TaskPolicyArn=AUDIT_POLICY,
                             DurationSeconds=0)["Credentials"]
@@ -686,3 +687,56 @@ def test_filter_pattern_space_delimited_extracts_values():
 def test_filter_pattern_rejects_invalid_syntax(pattern):
     with pytest.raises(fp.FilterPatternError):
         fp.compile_pattern(pattern)
+
+
+# ============================================================================================ SCPs, delegated admins
+
+
+def test_scps_take_effect_in_member_accounts_as_on_aws(emulator):
+    """DenyRootStrict (no aws:AssumedRoot exception) denies AssumeRoot sessions; DenyRootExceptAssumedRoot spares
+    them; DenyAll denies the member's access role; the management account is never restricted."""
+    acct = emulator.load("organization-delegated-admin")
+    mgmt = acct.client("sts")  # the delegated administrator for IAM may call AssumeRoot
+    def root_iam(target):
+        creds = mgmt.assume_root(TargetPrincipal=target, TaskPolicyArn=AUDIT_POLICY)["Credentials"]
+        return creds_session(creds).client("iam", endpoint_url=acct.endpoint_url, config=NO_RETRY)
+    assert root_iam("100000000021").get_account_summary()["SummaryMap"]["AccountAccessKeysPresent"] == 1
+    with pytest.raises(ClientError) as excinfo:
+        root_iam("100000000023").get_account_summary()
+    assert code(excinfo) == "AccessDenied" and "explicit deny in a service control policy" in str(excinfo.value)
+    role = mgmt.assume_role(RoleArn="arn:aws:iam::100000000024:role/OrganizationAccountAccessRole",
+                            RoleSessionName="audit")["Credentials"]
+    quarantined = creds_session(role)
+    with pytest.raises(ClientError) as excinfo:
+        quarantined.client("iam", endpoint_url=acct.endpoint_url, config=NO_RETRY).get_account_summary()
+    assert code(excinfo) == "AccessDenied"
+    with pytest.raises(ClientError) as excinfo:
+        quarantined.client("account", endpoint_url=acct.endpoint_url, config=NO_RETRY).get_alternate_contact(
+            AlternateContactType="SECURITY")
+    assert code(excinfo) == "AccessDeniedException"
+    ident = quarantined.client("sts", endpoint_url=acct.endpoint_url, config=NO_RETRY).get_caller_identity()
+    assert ident["Account"] == "100000000024"  # needs no permission: answered under a deny-all SCP too
+    role = mgmt.assume_role(RoleArn="arn:aws:iam::100000000022:role/OrganizationAccountAccessRole",
+                            RoleSessionName="audit")["Credentials"]  # DenyRootStrict does not touch roles
+    assert creds_session(role).client("iam", endpoint_url=acct.endpoint_url).get_account_summary()["SummaryMap"]
+
+
+def test_delegated_administrator_reads_the_organization(emulator):
+    acct = emulator.load("organization-delegated-admin")
+    orgs = acct.client("organizations")
+    admins = orgs.list_delegated_administrators(ServicePrincipal="iam.amazonaws.com")["DelegatedAdministrators"]
+    assert [a["Id"] for a in admins] == ["100000000019"]
+    assert orgs.describe_organization()["Organization"]["MasterAccountId"] == "123456789012"
+    states = {a["Id"]: a["State"] for a in orgs.list_accounts()["Accounts"]}
+    assert states["100000000025"] == "CLOSED" and states["100000000026"] == "SUSPENDED"
+    features = acct.client("iam").list_organizations_features()
+    assert sorted(features["EnabledFeatures"]) == ["RootCredentialsManagement", "RootSessions"]
+    with pytest.raises(ClientError) as excinfo:  # AssumeRoot targets members only, never the management account
+        acct.client("sts").assume_root(TargetPrincipal="123456789012", TaskPolicyArn=AUDIT_POLICY)
+    assert code(excinfo) == "AccessDenied"
+    # a member that is no delegated administrator is still refused
+    role = acct.client("sts").assume_role(RoleArn="arn:aws:iam::100000000022:role/OrganizationAccountAccessRole",
+                                          RoleSessionName="audit")["Credentials"]
+    other = creds_session(role).client("organizations", endpoint_url=acct.endpoint_url, config=NO_RETRY)
+    with pytest.raises(other.exceptions.AccessDeniedException):
+        other.list_accounts()

@@ -14,6 +14,8 @@ from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.org.scan import scan_organization
 
+from expected import ORG_EXPECTED
+
 ROOT = Path(__file__).resolve().parents[1]
 CFG = config_mod.load(ROOT / "handbook.yml")
 NO_ROLE, SUSPENDED = "100000000013", "100000000017"
@@ -42,22 +44,28 @@ def test_an_account_that_cannot_be_audited_is_isolated(org_reports):
     reports, _ = org_reports
     by_id = {r.account_id: r for r in reports}
     suspended = {f.status.value for f in by_id[SUSPENDED].findings}
-    assert suspended == {"ERROR"} and "SUSPENDED" in by_id[SUSPENDED].findings[0].reason
+    # not ERROR: AWS gives no access to a suspended account, and the reason says which state it is in
+    assert suspended == {"NOT_APPLICABLE"} and "SUSPENDED" in by_id[SUSPENDED].findings[0].reason
     no_role = {f.check_id: f for f in by_id[NO_ROLE].findings}
     assert no_role["security-contact-registered"].status.value == "ERROR"
     assert "OrganizationAccountAccessRole" in no_role["security-contact-registered"].reason
-    # its root credentials are still audited, inside an sts:AssumeRoot session
-    assert no_role["root-no-access-keys"].status.value == "PASS"
-    assert no_role["root-mfa-enabled"].status.value == "NOT_APPLICABLE"
+    # dev-shared sits under DenyRootStrict (no aws:AssumedRoot exception): as on AWS, the SCP denies the audit root
+    # session, and the reason names the SCP instead of asking to grant the auditor something
+    for check in ("root-no-access-keys", "root-mfa-enabled"):
+        assert no_role[check].status.value == "ERROR"
+        assert "DenyRootStrict" in no_role[check].reason and "grant it" not in no_role[check].reason
     healthy = [r for r in reports if r.account_id not in (NO_ROLE, SUSPENDED)]
     assert all(f.status.value != "ERROR" for r in healthy for f in r.findings)
 
 
-def test_member_root_credentials_come_from_assume_root(org_reports):
+def test_root_sessions_are_opened_only_where_the_role_cannot_read(org_reports):
     reports, recorded = org_reports
-    assert recorded.count("sts:AssumeRoot") == 19  # every active member
-    member = next(r for r in reports if r.account_id == "100000000004")
+    assert recorded.count("sts:AssumeRoot") == 1  # only dev-shared, which has no access role
+    member = next(r for r in reports if r.account_id == "100000000011")  # under DenyRootStrict, role works
     assert "iam:GetAccountSummary" in member.calls
+    found = {f.check_id: f.status.value for f in member.findings}
+    # read through the role, so the SCP that blocks root sessions does not hide these FAILs as ERROR
+    assert found["root-no-access-keys"] == "FAIL" and found["root-mfa-enabled"] == "PASS"
 
 
 def test_scp_check_reaches_pass_warn_and_fail(org_reports):
@@ -104,3 +112,30 @@ def test_assume_root_uses_a_regional_sts_endpoint(monkeypatch):
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     ctx = Context(session=boto3.Session(region_name="eu-west-1"), config=CFG, region="eu-west-1")
     assert ctx.client("sts").meta.endpoint_url == "https://sts.eu-west-1.amazonaws.com"
+
+
+@pytest.mark.parametrize("scenario", sorted(ORG_EXPECTED))
+def test_org_scan_reaches_expected_verdicts(emulator, scenario):
+    """End to end over HTTP, from the scenario's audited account (for organization-delegated-admin: the delegated
+    administrator, registered for IAM through Organizations)."""
+    account = emulator.load(scenario)
+    with account.environment():
+        emulator.clear_recorded()
+        reports = scan_organization(session=account.session(), config=CFG, progress="never")
+        recorded = emulator.recorded()
+    emulator.reset()
+    got = {r.account_id: {f.check_id: f for f in r.findings} for r in reports}
+    assert reports[0].account_id == account.account_id
+    for account_id, expected in ORG_EXPECTED[scenario].items():
+        for check_id, status in expected.items():
+            checks = got[account_id] if check_id == "*" else {check_id: got[account_id][check_id]}
+            for f in checks.values():
+                assert f.status.value == status, (account_id, f.check_id, f.reason)
+    if scenario == "organization-delegated-admin":
+        orphan = got["100000000023"]["root-no-access-keys"].reason
+        assert "DenyRootStrict" in orphan and "aws:AssumedRoot" in orphan
+        denied = got["100000000024"]["security-contact-registered"].reason
+        assert "service control policy" in denied and "grant it" not in denied
+        assert "CLOSED" in got["100000000025"]["caller-not-root"].reason
+        assert recorded.count("sts:AssumeRoot") == 3  # 21 and 23 (no role), 24 (its role is denied too)
+        assert not any(c.startswith("sts:AssumeRoot") for c in reports[1].calls)  # never for the management acct

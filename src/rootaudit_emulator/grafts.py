@@ -21,7 +21,7 @@ from typing import Any
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from . import event_pattern, faults, filter_pattern
+from . import delegated_admin, event_pattern, faults, filter_pattern
 from . import root_state as rs
 
 ROOT_TASK_POLICIES = {
@@ -51,6 +51,7 @@ ORG_MANAGEMENT_ONLY = (
     "list_accounts", "list_accounts_for_parent", "list_parents", "list_children", "list_roots",
     "list_policies", "list_policies_for_target", "list_targets_for_policy", "describe_policy",
     "describe_account", "list_organizational_units_for_parent", "describe_organizational_unit",
+    "list_delegated_administrators",
 )
 
 
@@ -184,7 +185,7 @@ def _install_iam() -> None:
             raise GraftError("OrganizationNotFoundException",
                              "The request failed because your account is not a member of an organization.")
         role, org_backend = context
-        if role == "member":
+        if role == "member" and not delegated_admin.acting_management(self.current_account, delegated_admin.IAM):
             raise GraftError("AccountNotManagementOrDelegatedAdministratorException",
                              "The request failed because the account is not the management account or delegated "
                              "administrator account for centralized root access.")
@@ -328,12 +329,13 @@ def _install_sts() -> None:
         if rs.is_root_caller(caller, self.get_access_key()):
             raise denied("root user credentials cannot call AssumeRoot")
         context = rs.org_of(caller)
-        if context is None or context[0] != "management":
+        if context is None or not delegated_admin.acting_management(caller, delegated_admin.IAM):
             raise denied("only the management account or a delegated administrator can call AssumeRoot")
-        if "RootSessions" not in rs.OVERRIDES.org_features.get(caller, []):
+        management = context[1].account_id  # the IAM delegated administrator acts for the management account
+        if "RootSessions" not in rs.OVERRIDES.org_features.get(management, []):
             raise denied("the RootSessions feature is not enabled for the organization")
         entry = rs.org_account(context[1], target)
-        if entry is None or target == caller or entry.status != "ACTIVE":
+        if entry is None or target in (caller, management) or entry.status != "ACTIVE":
             raise denied("the target is not an active member account of the organization")
         key = rs.mint_root_session(target, policy.group("name"))
         return ActionResult({"Credentials": {
@@ -359,8 +361,10 @@ def _install_organizations() -> None:
         def handler(self: Any) -> Any:
             context = rs.org_of(self.current_account)
             if context is not None and context[0] == "member":
-                # moto answers these from a member with an empty or the management's view; AWS refuses.
-                raise GraftError("AccessDeniedException", "You don't have permissions to access this resource.")
+                if not delegated_admin.acting_management(self.current_account):
+                    # moto answers these from a member with an empty or the management's view; AWS refuses.
+                    raise GraftError("AccessDeniedException", "You don't have permissions to access this resource.")
+                self.current_account = context[1].account_id  # a delegated administrator reads the org's data
             return _original(OrganizationsResponse, name)(self)
 
         handler.__name__ = name
@@ -592,6 +596,7 @@ def install() -> None:
     for common in ("AccessDenied", "InvalidNextToken"):
         if common not in moto_errors.COMMON_ERROR_CODES:
             moto_errors.COMMON_ERROR_CODES.append(common)
+    delegated_admin.install()
     _install_iam()
     _install_sts()
     _install_organizations()

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs
 from botocore.exceptions import UnknownServiceError
 
 from . import root_state as rs
+from . import scp_enforcement
 from .faults import error_for
 
 # SigV4 signing names that differ from the IAM action prefix.
@@ -253,6 +254,10 @@ class Interceptor:
             else:
                 message = f"User: {_caller_arn(op)} is not authorized to perform: {op.name} with an explicit deny"
             return self._answer(start_response, *error_response(op, code, message, status))
+
+        denied = scp_enforcement.denial(op, environ)  # SCPs of member accounts, as AWS applies them
+        if denied is not None:
+            return self._answer(start_response, *error_response(op, denied[0], denied[2], denied[1]))
 
         session = rs.root_session(op.access_key)
         if session is not None and session.task_policy is not None:

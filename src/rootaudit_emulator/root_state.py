@@ -357,7 +357,9 @@ def add_org_member(management_id: str, account_id: str, name: str, email: str, p
     if role_name is None:
         iam_backend(account_id).roles.clear()
     account.parent_id = parent_id or backend.org.root_id
-    account.status = account.state = status
+    # State is what AWS sends now; the retired Status had no CLOSED (closed accounts showed SUSPENDED).
+    account.state = status
+    account.status = "SUSPENDED" if status == "CLOSED" else status
     backend.accounts.append(account)
     for policy_id in (org_utils.DEFAULT_SCP_POLICY_ID, org_utils.DEFAULT_RCP_POLICY_ID):
         backend.attach_policy(PolicyId=policy_id, TargetId=account.id)

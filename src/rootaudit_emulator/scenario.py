@@ -32,9 +32,11 @@ Schema (every key optional unless marked; ``days ago`` values are relative to lo
       trusted_access: [account.amazonaws.com]   # EnableAWSServiceAccess (default: as shown; [] for none)
       access_role: OrganizationAccountAccessRole
       ous: [name, ...]
-      scps: [{name, assumed_root_exception: bool, targets: [root | ou:<name> | account:<id or name>]}]
-      members: [{id, name, email, ou, status: ACTIVE|SUSPENDED, access_role: bool, root: <posture>,
-                 security_contact: bool}]   # the audited member's own posture is the top-level ``root``
+      scps: [{name, kind: deny-root|deny-all, assumed_root_exception: bool,
+              targets: [root | ou:<name> | account:<id or name>]}]   # deny-root (default) or deny-all (no condition)
+      members: [{id, name, email, ou, status: ACTIVE|SUSPENDED|PENDING_CLOSURE|CLOSED, access_role: bool,
+                 root: <posture>, security_contact: bool}]   # the audited member's own posture is the top-level ``root``
+      delegated_administrators: [{account: <id or name>, services: [iam.amazonaws.com, ...]}]
       generate_members: N                  # N more generated members with varied postures (see build_org)
     faults: [{fault: <name>, account: "<12 digits>", times: N, <options>}]   # errors AWS really returns, below
     failures:                              # older, lower-level knobs; prefer faults
@@ -93,9 +95,12 @@ CIS_ROOT_FILTER = ('{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy N
 SIGNIN_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
 FEATURES = ("RootCredentialsManagement", "RootSessions")
 # Trusted access (organizations:EnableAWSServiceAccess) the grafts look at: Account Management's member operations
-# (GetPrimaryEmail, GetContactInformation with AccountId).  IAM's (for centralized root access) is not in moto
-# 5.2.5's list of trusted services: switch the service_access_not_enabled fault on instead.
+# (GetPrimaryEmail, GetContactInformation with AccountId).  IAM's (for centralized root access) is accepted since
+# delegated_admin.py adds it to moto's list, but ListOrganizationsFeatures does not look at it: switch the
+# service_access_not_enabled fault on instead.
 TRUSTED_ACCESS = ("account.amazonaws.com",)
+# Organizations' Account.State values a member can be given (PENDING_ACTIVATION never lasts long enough to matter).
+MEMBER_STATES = ("ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED")
 
 
 class ScenarioError(ValueError):
@@ -422,7 +427,7 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
     w = "organization"
     o = c.mapping(value, w, {"role", "management_account_id", "management_email", "management_root", "feature_set",
                              "features", "features_error", "access_role", "ous", "scps", "members",
-                             "generate_members", "trusted_access"})
+                             "generate_members", "trusted_access", "delegated_administrators"})
     out: dict[str, Any] = {
         "role": c.choice(o.get("role"), f"{w}.role", ("management", "member"), None),
         "management_account_id": c.text(o.get("management_account_id"), f"{w}.management_account_id",
@@ -455,7 +460,7 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
             "name": c.text(m.get("name"), f"{mw}.name", f"member-{i + 1}"),
             "email": c.text(m.get("email"), f"{mw}.email", None, r"[^@\s]+@[^@\s]+"),
             "ou": c.text(m.get("ou"), f"{mw}.ou"),
-            "status": c.choice(m.get("status"), f"{mw}.status", ("ACTIVE", "SUSPENDED"), "ACTIVE"),
+            "status": c.choice(m.get("status"), f"{mw}.status", MEMBER_STATES, "ACTIVE"),
             "access_role": c.boolean(m.get("access_role"), f"{mw}.access_role", True),
             "root": _posture(c, m.get("root"), f"{mw}.root") if m.get("root") is not None else None,
             "security_contact": c.boolean(m.get("security_contact"), f"{mw}.security_contact", False),
@@ -473,7 +478,7 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
     scps = []
     for i, scp in enumerate(c.listof(o.get("scps"), f"{w}.scps")):
         sw = f"{w}.scps[{i}]"
-        s = c.mapping(scp, sw, {"name", "assumed_root_exception", "targets"})
+        s = c.mapping(scp, sw, {"name", "kind", "assumed_root_exception", "targets"})
         targets = []
         for j, target in enumerate(c.listof(s.get("targets"), f"{sw}.targets")):
             t = c.text(target, f"{sw}.targets[{j}]", None, r"root|ou:.+|account:.+")
@@ -486,10 +491,22 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
                     raise c.fail(f"{sw}.targets[{j}]", f"unknown member account {t[8:]!r}")
             targets.append((kind, ref))
         scps.append({"name": c.text(s.get("name"), f"{sw}.name", f"DenyRoot{i + 1}", r"[\w+=,.@-]{1,128}"),
+                     "kind": c.choice(s.get("kind"), f"{sw}.kind", ("deny-root", "deny-all"), "deny-root"),
                      "assumed_root_exception": c.boolean(s.get("assumed_root_exception"),
                                                          f"{sw}.assumed_root_exception", True),
                      "targets": targets})
     out["scps"] = scps
+    admins = []
+    for i, admin in enumerate(c.listof(o.get("delegated_administrators"), f"{w}.delegated_administrators")):
+        aw = f"{w}.delegated_administrators[{i}]"
+        a = c.mapping(admin, aw, {"account", "services"})
+        ref = names.get(str(a.get("account")), str(a.get("account")))
+        if ref not in seen:
+            raise c.fail(f"{aw}.account", f"unknown member account {a.get('account')!r}")
+        services = [c.text(x, f"{aw}.services[{j}]", None, r"[a-z0-9.-]+\.amazonaws\.com")
+                    for j, x in enumerate(c.listof(a.get("services"), f"{aw}.services"))]
+        admins.append({"account": ref, "services": services or ["iam.amazonaws.com"]})
+    out["delegated_administrators"] = admins
     return out
 
 
@@ -582,6 +599,10 @@ def deny_root_scp(assumed_root_exception: bool) -> str:
         {"Sid": "DenyRootUser", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": condition}]})
 
 
+DENY_ALL_SCP = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Sid": "DenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}]})
+
+
 def apply(spec: dict[str, Any], client: ClientFactory) -> Applied:
     """Create the scenario's state; moto must have just been reset."""
     audited, region = spec["account_id"], spec["region"]
@@ -630,11 +651,19 @@ def _apply_organization(org: dict[str, Any], client: ClientFactory, region: str,
         if member["security_contact"] and member["id"] != audited:
             rs.put_alternate_contact(member["id"], "SECURITY", "Security Operations", "security-ops@example.com",
                                      "+15555550100", "Security team")
+    for admin in org["delegated_administrators"]:
+        for service in admin["services"]:
+            orgs.enable_aws_service_access(ServicePrincipal=service)
+            orgs.register_delegated_administrator(AccountId=admin["account"], ServicePrincipal=service)
     for scp in org["scps"]:
-        policy = orgs.create_policy(Name=scp["name"], Type="SERVICE_CONTROL_POLICY",
-                                    Description="Deny the root user" + (" (AssumeRoot sessions exempt)"
-                                                                        if scp["assumed_root_exception"] else ""),
-                                    Content=deny_root_scp(scp["assumed_root_exception"]))
+        if scp["kind"] == "deny-all":
+            description, content = "Deny every principal everything (a quarantined account)", DENY_ALL_SCP
+        else:
+            description = "Deny the root user" + (" (AssumeRoot sessions exempt)" if scp["assumed_root_exception"]
+                                                   else "")
+            content = deny_root_scp(scp["assumed_root_exception"])
+        policy = orgs.create_policy(Name=scp["name"], Type="SERVICE_CONTROL_POLICY", Description=description,
+                                    Content=content)
         policy_id = policy["Policy"]["PolicySummary"]["Id"]
         for kind, ref in scp["targets"]:
             target = root_id if kind == "root" else ou_ids[ref] if kind == "ou" else ref

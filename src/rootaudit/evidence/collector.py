@@ -50,6 +50,8 @@ class Context:
         self.log.append(f"{service}.{xform_name(operation)}({args})" + (f"  # {region}" if region else ""))
         try:
             response = getattr(self.client(service, region, root), xform_name(operation))(**params)
+        except SourceFailed:  # a lazily opened session (the org scan's AssumeRoot) already said why
+            raise
         except Exception as exc:  # every failure becomes a SourceError with a reason
             err = classify(exc, action, self.profile)
             raise SourceFailed(in_region(err, region) if region and region != self.region else err) from None

@@ -80,6 +80,11 @@ def classify(exc: BaseException, action: str, profile: str | None = None) -> Sou
         code = str(err.get("Code", "Unknown"))
         text = " ".join(str(err.get("Message", "")).split())[:200]
         attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+        if code in _DENIED and "service control polic" in text.lower():
+            # AWS names the policy type in the message ("explicit deny in a service control policy"); granting
+            # the auditor more would not help.
+            return SourceError("AccessDenied", action, f"access denied to {action} by a service control policy: "
+                               "an SCP on this account, its OUs or the organization root denies it")
         if code in _DENIED:
             return SourceError("AccessDenied", action, f"access denied to {action}: grant it to the auditing "
                                "principal (see the IAM policy in the handbook's reference)")

@@ -1,11 +1,14 @@
 """`rootaudit scan --org`: every account of an organization, concurrently, each isolated from the others.
 
-From the management (or delegated-administrator) account: list the accounts once, read each member's
+From the management (or a delegated-administrator) account: list the accounts once, read each member's
 SCP chain and root email from Organizations (shared caches, so each OU and policy is read once per
-organization), then scan each member through an assumable role. Where RootSessions is enabled, each
-member's root credentials are read inside an sts:AssumeRoot session limited to the read-only
-IAMAuditRootUserCredentials task policy, so even a member without the role gets its root checks.
-A member that cannot be audited yields ERROR findings for that account; the scan goes on.
+organization), then scan each member through an assumable role. The management account is the one
+DescribeOrganization names (MasterAccountId), not necessarily the caller; SCPs are never judged for it.
+Root facts are read through the role; where centralized root access is on, an sts:AssumeRoot session
+limited to the read-only IAMAuditRootUserCredentials task policy is opened only when the role cannot
+read them (or does not exist), so even a member without the role gets its root checks. Members that
+are not ACTIVE are NOT_APPLICABLE; a member that cannot be audited yields ERROR findings for that
+account; the scan goes on.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from ..engine import (
     DEFAULT_REGION,
     Report,
     _aborted,
+    _finding,
     error_findings,
     handbook_base,
     make_session,
@@ -33,8 +37,8 @@ from ..engine import (
 from ..evidence.collector import Collector, Context
 from ..evidence.errors import SourceFailed, classify
 from ..evidence.sources import SOURCES
-from ..findings import Status
-from ..policy import AUDIT_TASK_POLICY
+from ..findings import Status, Verdict
+from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
 from .scps import scp_chain
 
 # What the audit task policy lets a root session read: a fact of each source (Source.root_session).
@@ -74,36 +78,49 @@ class Progress:
                     self.stream.write("\n")
 
 
+def same_findings(checks, status: Status, reason: str, base: str, account_id: str | None) -> list:
+    """The same verdict for every check (an account that is not there to audit)."""
+    return [_finding(c, Verdict(status, reason), base, account_id) for c in checks]
+
+
 def _member_report(mgmt: Context, account: dict, org: dict, partition: str, config: AuditConfig, checks,
-                   role_name: str, root_sessions: bool, scp_cache: dict, scp_lock: threading.Lock, now: datetime, base: str) -> Report:
+                   role_name: str, root_sessions: bool, scp_cache: dict, scp_lock: threading.Lock, now: datetime, base: str,
+                   org_features: dict | None = None) -> Report:
     account_id = account["Id"]
     region = mgmt.region
-    if account.get("Status", "ACTIVE") != "ACTIVE":
-        reason = f"account {account_id} is {account.get('Status')}: it cannot be audited"
+    state = account_state(account)
+    if state != "ACTIVE":
+        # Not ERROR: AWS refuses access to such an account, and an ERROR would keep the exit code at 3 for the
+        # 90 days a closed account stays listed, with nothing anyone could do about it.
+        why = NOT_AUDITABLE.get(state)
+        status = Status.NOT_APPLICABLE if why else Status.ERROR
+        why = why or f"is in Organizations state {state}, which this version of rootaudit does not know: not audited"
         return Report(account_id=account_id, generated_at=now,
-                      findings=error_findings(checks, reason, base, account_id))
+                      findings=same_findings(checks, status, f"account {account_id} {why}", base, account_id))
 
+    is_management = account_id == org.get("master_account_id")  # scanned from a delegated administrator
     preset = {
         "organization": org,
-        "org_features": {"status": "not-management"},  # an organization-level feature: see the management report
-        "root_email": {"email": account.get("Email"), "role": "member", "from": "organizations:ListAccounts"},
+        # An organization-level feature: the management report shows it (and the real management account, when
+        # a delegated administrator scans, gets the organization's answer).
+        "org_features": org_features if is_management and org_features else {"status": "not-management"},
+        "root_email": {"email": account.get("Email"), "role": "management" if is_management else "member",
+                       "from": "organizations:ListAccounts"},
     }
-    try:
-        with scp_lock:
-            preset["scps"] = scp_chain(mgmt, account_id, scp_cache)
-    except SourceFailed as failed:
-        if failed.error.fatal:
-            raise
-        preset["scps"] = {"status": "error", "reason": failed.error.message}
-
-    root_session, root_error = None, None
-    if root_sessions:
+    if is_management:
+        preset["scps"] = {"status": "management"}  # SCPs never apply to the management account
+    else:
         try:
-            creds = mgmt.call("sts", "AssumeRoot", TargetPrincipal=account_id,
-                              TaskPolicyArn={"arn": AUDIT_TASK_POLICY}, DurationSeconds=900)["Credentials"]
-            root_session = _session_from(creds, region, mgmt.session)
+            with scp_lock:
+                preset["scps"] = scp_chain(mgmt, account_id, scp_cache, partition, org.get("id"))
         except SourceFailed as failed:
-            root_error = failed.error.message
+            if failed.error.fatal:
+                raise
+            preset["scps"] = {"status": "error", "reason": failed.error.message}
+
+    # AssumeRoot targets member accounts only; it is opened only if the role cannot read root's facts.
+    root_session = (LazyRootSession(mgmt, account_id, partition, _session_from)
+                    if root_sessions and not is_management else None)
 
     role_arn = f"arn:{partition}:iam::{account_id}:role/{role_name}"
     try:
@@ -115,24 +132,43 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
                if failed.error.kind == "AccessDenied" else failed.error.message)
         member_session, role_error = None, f"could not assume {role_arn}: {why}"
 
+    opened = None
+    if member_session is None and root_session is not None:
+        try:
+            opened = root_session.session()
+        except SourceFailed:
+            pass
     if member_session is not None:
         report = scan(session=member_session, config=config, checks=checks, preset=preset,
                       root_session=root_session, region=region, handbook_url=base, now=now)
-    elif root_session is not None:
+    elif opened is not None:
         # Only the root credential checks can run, inside the audit root session; the rest say why not.
         usable = [c for c in checks if set(c.sources) <= ROOT_SESSION_SOURCES]
-        partial = scan(session=root_session, config=config, checks=usable, preset=preset, root_session=root_session,
+        partial = scan(session=opened, config=config, checks=usable, preset=preset, root_session=opened,
                        region=region, handbook_url=base, now=now)
-        by_id = {f.check_id: f for f in partial.findings}
+        blockers = root_session_blockers(preset.get("scps"))
+        by_id = {f.check_id: _in_root_session(f, role_error, blockers) for f in partial.findings}
         report = Report(account_id=account_id, generated_at=now, calls=partial.calls, findings=[
             by_id.get(f.check_id, f) for f in error_findings(checks, role_error, base, account_id)])
     else:
+        root_error = root_session.error.message if root_session is not None and root_session.error else None
         reason = role_error + (f"; sts:AssumeRoot also failed: {root_error}" if root_error else "")
         report = Report(account_id=account_id, generated_at=now,
                         findings=error_findings(checks, reason, base, account_id))
     report.account_id = account_id
     report.findings = [replace(f, account_id=account_id) for f in report.findings]
     return report
+
+
+def _in_root_session(finding, role_error: str, blockers: list[str]):
+    """An ERROR read inside the root session says that the role failed first, and which SCP blocks the session."""
+    if finding.status is not Status.ERROR:
+        return finding
+    reason = f"{role_error}; inside the sts:AssumeRoot audit session: {finding.reason}"
+    if blockers and "denied" in finding.reason:
+        reason = (f"{role_error}, and the sts:AssumeRoot audit session is denied by SCP {', '.join(blockers)} "
+                  "(SCPs apply inside root sessions; an aws:AssumedRoot exception would let it read)")
+    return replace(finding, reason=reason)
 
 
 def scan_organization(profile: str | None = None, region: str | None = None, config: AuditConfig | None = None,
@@ -163,22 +199,34 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     except SourceFailed as failed:
         return [_aborted(checks, f"cannot list the organization's accounts: {failed.error.message}", now, base,
                          failed.error)]
-    root_sessions = "RootSessions" in (features.get("enabled") or [])
+    # Either centralized root access feature may be what lets IAMAuditRootUserCredentials sessions open: AWS's
+    # pages do not say which, so the session is attempted (lazily, only when needed) when either is on.
+    root_sessions = bool({"RootSessions", "RootCredentialsManagement"} & set(features.get("enabled") or []))
     role_name = role_name or config.org_role_name
 
     bar = Progress(len(accounts), progress)
+    scp_cache: dict = {}
+    own = dict(evidence.values)
+    if org.get("master_account_id") not in (None, caller["account"]):
+        # A delegated administrator (ListAccounts answered): it can read its own SCP chain, and ListAccounts
+        # holds its root email.
+        me = next((a for a in accounts if a.get("Id") == caller["account"]), {})
+        own["root_email"] = {"email": me.get("Email"), "role": "member", "from": "organizations:ListAccounts"}
+        try:
+            own["scps"] = scp_chain(mgmt, caller["account"], scp_cache, caller["partition"], org.get("id"))
+        except SourceFailed as failed:
+            own["scps"] = {"status": "error", "reason": failed.error.message}
     management = scan(session=session, config=config, checks=checks, region=region, handbook_url=base, now=now,
-                      preset=dict(evidence.values))
+                      preset=own)
     bar.step(caller["account"])
     if on_account:
         on_account(management)
     members = [a for a in accounts if a["Id"] != caller["account"]]
-    scp_cache: dict = {}
     scp_lock = threading.Lock()
     reports = [management]
     with ThreadPoolExecutor(max_workers=max_workers or config.org_max_workers) as pool:
         futures = {pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name, root_sessions, scp_cache,
-                               scp_lock, now, base): a for a in members}
+                               scp_lock, now, base, features): a for a in members}
         for future in as_completed(futures):
             account = futures[future]
             try:

@@ -72,7 +72,7 @@ def _as_list(value: Any) -> list[Any]:
 def _arn_like(arn: str, pattern: str) -> bool:
     """ARN operators compare each of the six colon-separated parts on its own, wildcards allowed in each."""
     p, a = pattern.split(":", 5), arn.split(":", 5)
-    return len(p) == len(a) == 6 and all(fnmatchcase(x, y) for x, y in zip(a, p))
+    return len(p) == len(a) == 6 and all(fnmatchcase(x, y) for x, y in zip(a, p, strict=True))
 
 
 _MATCHERS = {

@@ -1,13 +1,15 @@
 """The SCPs that apply to a member account: attached to it, to each ancestor OU and to the organization root.
 
-Read from the management account (or a delegated administrator for Organizations policies).
+Read from the management account or a delegated administrator: registering a delegated administrator for
+any service gives that account read-only access to Organizations data
+(https://docs.aws.amazon.com/organizations/latest/APIReference/API_RegisterDelegatedAdministrator.html).
 """
 from __future__ import annotations
 
 from ..evidence.collector import Context
 
 
-def scp_chain(ctx: Context, account_id: str, cache: dict) -> dict:
+def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws", org_id: str | None = None) -> dict:
     """SCPs that apply to a member: attached to it, to each ancestor OU and to the root.
 
     Run from the management account. `cache` is shared across accounts so each OU's and each
@@ -38,4 +40,5 @@ def scp_chain(ctx: Context, account_id: str, cache: dict) -> dict:
             policy = cache[pkey]
             policies.append({"id": summary["Id"], "name": summary.get("Name"), "target": target,
                              "content": policy.get("Content", "")})
-    return {"status": "ok", "policies": policies}
+    # The account, partition and organization let the check evaluate the policies for this account's root user.
+    return {"status": "ok", "policies": policies, "account_id": account_id, "partition": partition, "org_id": org_id}

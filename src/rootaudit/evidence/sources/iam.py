@@ -23,12 +23,44 @@ _SUMMARY_KEYS = ("AccountMFAEnabled", "AccountAccessKeysPresent", "AccountPasswo
 @register("account_summary", ("iam:GetAccountSummary",), root_session=True,
           doc="root's MFA, password, access keys and signing certificates (0/1 flags)")
 def _account_summary(ctx: Context, ev: Collector) -> dict:
-    # In an org scan with RootSessions, read it inside the IAMAuditRootUserCredentials session.
-    via_root = ctx.root_session is not None
-    summary = ctx.call("iam", "GetAccountSummary", root=via_root).get("SummaryMap", {})
-    value = {k: summary.get(k) for k in _SUMMARY_KEYS}
-    value["via"] = "sts:AssumeRoot (IAMAuditRootUserCredentials)" if via_root else "account credentials"
+    summary, via = _read_root_fact(ctx, "GetAccountSummary")
+    value = {k: summary.get("SummaryMap", {}).get(k) for k in _SUMMARY_KEYS}
+    value["via"] = via
     return value
+
+
+_VIA_ROOT = "sts:AssumeRoot (IAMAuditRootUserCredentials)"
+
+
+def _read_root_fact(ctx: Context, operation: str, **params: Any) -> tuple[dict, str]:
+    """Read with the account's own credentials; fall back to the org scan's AssumeRoot session on AccessDenied.
+
+    The role is tried first because SCPs apply inside root sessions: a deny-root SCP without an aws:AssumedRoot
+    exception blocks the session but not the role. When the session is the only way in, its denial says so
+    instead of asking to grant the auditing principal something it cannot be granted.
+    """
+    only_root = ctx.root_session is not None and ctx.session is ctx.root_session
+    try:
+        return ctx.call("iam", operation, **params), _VIA_ROOT if only_root else "account credentials"
+    except SourceFailed as failed:
+        if failed.error.kind != "AccessDenied" or ctx.root_session is None:
+            raise
+        if only_root:
+            raise SourceFailed(_denied_in_root_session(failed.error)) from None
+        first = failed.error
+    try:
+        return ctx.call("iam", operation, root=True, **params), f"{_VIA_ROOT}, after the role was denied"
+    except SourceFailed as failed:
+        if failed.error.kind != "AccessDenied":
+            raise
+        raise SourceFailed(SourceError("AccessDenied", first.action, f"{first.message}; and "
+                                       f"{_denied_in_root_session(failed.error).message}")) from None
+
+
+def _denied_in_root_session(error: SourceError) -> SourceError:
+    return SourceError("AccessDenied", error.action, f"{error.action} was denied inside the sts:AssumeRoot audit "
+                       "session: SCPs apply in root sessions, and an SCP that denies the root user without an "
+                       "aws:AssumedRoot exception blocks it")
 
 
 @register("virtual_mfa", ("iam:ListVirtualMFADevices",), doc="assigned virtual MFA devices")
