@@ -1,0 +1,83 @@
+"""Sessions whose every AWS answer is replayed through botocore's Stubber, for states the emulator cannot hold.
+
+The Stubber checks each canned response against AWS's service model (botocore), so a response AWS could not send
+is rejected; an unexpected call fails the call (and shows up as a wrong verdict), and `pending()` lists the
+answers the code never asked for. Responses come from tests/fixtures/aws/<service>/<AWS API page>.<case>.json.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import boto3
+from botocore.stub import Stubber
+
+FIXTURES = Path(__file__).with_name("fixtures") / "aws"
+_TIMESTAMPS = {"JoinedTimestamp", "Expiration", "EnabledDate", "DelegationEnabledDate"}
+
+
+def recorded(service: str, name: str) -> dict:
+    """A recorded response, timestamps turned into datetimes as botocore hands them over."""
+    def convert(value, key=None):
+        if isinstance(value, dict):
+            return {k: convert(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if key in _TIMESTAMPS and isinstance(value, str):
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return value
+
+    return convert(json.loads((FIXTURES / service / f"{name}.json").read_text()))
+
+
+class Err:
+    """An AWS error answer: the code the service model names, AWS's message, the HTTP status."""
+
+    def __init__(self, code: str, message: str = "", status: int = 400):
+        self.code, self.message, self.status = code, message, status
+
+
+class StubbedSession:
+    """Stands in for boto3.Session: .client(service, region_name=..., config=...) and .region_name.
+
+    plan: {(service, region): [(OperationName, response dict | Err), ...]} in call order.
+    """
+
+    def __init__(self, plan: dict, region: str = "us-east-1"):
+        self.region_name = region
+        self._base = boto3.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                                   aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                                   region_name=region)
+        self._session = self._base._session  # the org scan shares its data loader with member sessions
+        self.plan = {k: list(v) for k, v in plan.items()}
+        self.stubbers: dict = {}
+        self.clients: dict = {}
+        for service, where in list(self.plan):
+            self.client(service, where)  # build eagerly: a malformed answer fails here, loudly
+
+    def client(self, service: str, region_name: str | None = None, config=None):
+        key = (service, region_name or self.region_name)
+        if key not in self.clients:
+            client = self._base.client(service, region_name=key[1], config=config)
+            stubber = Stubber(client)
+            methods = {api: py for py, api in client.meta.method_to_api_mapping.items()}
+            for operation, answer in self.plan.get(key, []):
+                if isinstance(answer, Err):
+                    stubber.add_client_error(methods[operation], service_error_code=answer.code,
+                                             service_message=answer.message, http_status_code=answer.status)
+                else:
+                    stubber.add_response(methods[operation], answer)
+            stubber.activate()
+            self.clients[key], self.stubbers[key] = client, stubber
+        return self.clients[key]
+
+    def pending(self) -> dict:
+        """Answers the code never asked for."""
+        return {f"{k[0]}@{k[1]}": [r["operation_name"] for r in s._queue] for k, s in self.stubbers.items()
+                if s._queue}
+
+
+def caller(account: str, role: str = "SecurityAudit", session: str = "alice") -> dict:
+    return {"UserId": f"AROAEXAMPLEID12345678:{session}", "Account": account,
+            "Arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}"}
