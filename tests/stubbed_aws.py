@@ -53,6 +53,7 @@ class StubbedSession:
         self.plan = {k: list(v) for k, v in plan.items()}
         self.stubbers: dict = {}
         self.clients: dict = {}
+        self.called: list[str] = []  # every operation the code asked for, answered or not
         for service, where in list(self.plan):
             self.client(service, where)  # build eagerly: a malformed answer fails here, loudly
 
@@ -68,9 +69,13 @@ class StubbedSession:
                                              service_message=answer.message, http_status_code=answer.status)
                 else:
                     stubber.add_response(methods[operation], answer)
+            client.meta.events.register_first("before-parameter-build", self._record)
             stubber.activate()
             self.clients[key], self.stubbers[key] = client, stubber
         return self.clients[key]
+
+    def _record(self, model, **_) -> None:
+        self.called.append(model.name)
 
     def pending(self) -> dict:
         """Answers the code never asked for."""
