@@ -63,7 +63,10 @@ def _missing() -> list[str]:
          "DEFAULT_RCP_POLICY_ID")
     if hasattr(org_models, "OrganizationsBackend"):
         orgs = org_models.OrganizationsBackend(region_name="aws", account_id="000000000000")
-        need(orgs, "OrganizationsBackend", "org", "accounts", "ou", "policies", "attach_policy")
+        need(orgs, "OrganizationsBackend", "org", "accounts", "ou", "policies", "attach_policy", "admins")
+    # delegated_admin.py widens these lists; scp_enforcement.py walks attached_policies / parent_id / content
+    need(getattr(org_models, "FakeDelegatedAdministrator", None), "FakeDelegatedAdministrator", "SUPPORTED_SERVICES")
+    need(getattr(org_models, "FakeServiceAccess", None), "FakeServiceAccess", "TRUSTED_SERVICES")
     if hasattr(org_models, "FakeOrganization"):
         fake_org = org_models.FakeOrganization("000000000000", "us-east-1", "ALL")
         need(fake_org, "FakeOrganization", "id", "root_id", "master_account_email", "master_account_id",

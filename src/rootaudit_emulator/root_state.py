@@ -35,7 +35,11 @@ MOTO_INTERNALS = {
     "moto.iam.models.VirtualMfaDevice": ["enable_date", "user", "serial_number"],
     "moto.iam.models": ["iam_backends", "get_account_id_from", "User", "Role", "AccessKey"],
     "moto.sts.models.STSBackend": ["get_caller_identity", "assume_role"],
-    "moto.organizations.models.OrganizationsBackend": ["org", "accounts", "ou", "policies", "attach_policy"],
+    "moto.organizations.models.OrganizationsBackend": ["org", "accounts", "ou", "policies", "attach_policy", "admins"],
+    # delegated_admin.py and scp_enforcement.py
+    "moto.organizations.models.FakeDelegatedAdministrator": ["SUPPORTED_SERVICES", "account", "services"],
+    "moto.organizations.models.FakeServiceAccess": ["TRUSTED_SERVICES"],
+    "moto.organizations.models.FakeAccount / FakeOrganizationalUnit": ["attached_policies", "parent_id"],
     "moto.organizations.models.FakeOrganization": ["master_account_email", "master_account_id", "feature_set"],
     "moto.organizations.models": ["organizations_backends", "FakeAccount", "FakeOrganizationalUnit", "FakePolicy"],
     "moto.organizations.utils": ["make_random_account_id", "make_random_ou_id"],
