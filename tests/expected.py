@@ -55,11 +55,14 @@ ORG_EXPECTED = {
         # the delegated administrator itself: it reads its own SCP chain, nothing denies its root
         "100000000019": {"org-scp-denies-root": F, "org-central-root-access": P, "root-email-distribution-list": P},
         # no access role: the audit root session reads root's facts (DenyRootExceptAssumedRoot spares it)
-        "100000000021": {"root-mfa-enabled": F, "root-no-access-keys": F, "security-contact-registered": E},
+        # (and what the management side read still decides: its SCPs and root email)
+        "100000000021": {"root-mfa-enabled": F, "root-no-access-keys": F, "security-contact-registered": E,
+                         "org-scp-denies-root": P, "root-email-distribution-list": P},
         # DenyRootStrict blocks root sessions, but the role reads root's facts: real FAILs, not ERROR
         "100000000022": {"root-mfa-enabled": F, "root-no-access-keys": F, "org-scp-denies-root": P},
         # no role, and DenyRootStrict denies the root session: ERROR naming the SCP
-        "100000000023": {"root-mfa-enabled": E, "root-no-access-keys": E},
+        "100000000023": {"root-mfa-enabled": E, "root-no-access-keys": E, "org-scp-denies-root": P,
+                         "root-email-distribution-list": P},
         # DenyAll: the role's calls are denied (GetCallerIdentity needs no permission)
         "100000000024": {"caller-not-root": P, "root-no-access-keys": E, "security-contact-registered": E},
         "100000000025": {"*": NA},  # CLOSED

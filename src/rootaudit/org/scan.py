@@ -30,6 +30,7 @@ from ..engine import (
     _aborted,
     _finding,
     error_findings,
+    evaluate_check,
     handbook_base,
     make_session,
     scan,
@@ -142,8 +143,9 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
         report = scan(session=member_session, config=config, checks=checks, preset=preset,
                       root_session=root_session, region=region, handbook_url=base, now=now)
     elif opened is not None:
-        # Only the root credential checks can run, inside the audit root session; the rest say why not.
-        usable = [c for c in checks if set(c.sources) <= ROOT_SESSION_SOURCES]
+        # Only the root credential checks can run, inside the audit root session, and those the management
+        # account's reads already decide (SCPs, root email); the rest say why not.
+        usable = [c for c in checks if set(c.sources) <= ROOT_SESSION_SOURCES | set(preset)]
         partial = scan(session=opened, config=config, checks=usable, preset=preset, root_session=opened,
                        region=region, handbook_url=base, now=now)
         blockers = root_session_blockers(preset.get("scps"))
@@ -153,8 +155,11 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
     else:
         root_error = root_session.error.message if root_session is not None and root_session.error else None
         reason = role_error + (f"; sts:AssumeRoot also failed: {root_error}" if root_error else "")
-        report = Report(account_id=account_id, generated_at=now,
-                        findings=error_findings(checks, reason, base, account_id))
+        # What the management account read about this member (SCPs, root email) still decides those checks.
+        decided = {c.id: _finding(c, evaluate_check(c, preset, config), base, account_id)
+                   for c in checks if set(c.sources) <= set(preset)}
+        report = Report(account_id=account_id, generated_at=now, findings=[
+            decided.get(f.check_id, f) for f in error_findings(checks, reason, base, account_id)])
     report.account_id = account_id
     report.findings = [replace(f, account_id=account_id) for f in report.findings]
     return report
