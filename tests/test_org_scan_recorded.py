@@ -151,3 +151,22 @@ def test_without_the_role_an_scp_denied_root_session_is_named_not_blamed_on_the_
         assert member[check].status.value == "ERROR"
         assert "DenyRootUser" in member[check].reason and "aws:AssumedRoot" in member[check].reason
         assert "grant it to the auditing principal" not in member[check].reason
+
+
+def test_consolidated_billing_organization_has_no_scps_to_read(members):
+    """Organizations with only consolidated billing have no SCPs: FAIL with that reason, no SCP calls made."""
+    org = recorded("organizations", "API_DescribeOrganization.org-scan")
+    org["Organization"]["FeatureSet"] = "CONSOLIDATED_BILLING"
+    org["Organization"].pop("AvailablePolicyTypes")
+    no_role = Err("AccessDenied", "User: arn:aws:sts::111111111111:assumed-role/SecurityAudit/alice is not authorized "
+                  "to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/OrganizationAccountAccessRole",
+                  403)
+    mgmt = StubbedSession({
+        ("sts", US): [("GetCallerIdentity", caller(MGMT)), ("AssumeRole", no_role)],
+        ("organizations", US): [("DescribeOrganization", org), ("ListAccounts", accounts(MGMT, MEMBER))],
+        ("iam", US): [("ListOrganizationsFeatures", Err("OrganizationNotInAllFeaturesModeException",
+                                                        "The organization is not in all features mode"))]})
+    got, _ = run(mgmt, ["org-scp-denies-root"])
+    finding = got[MEMBER]["org-scp-denies-root"]
+    assert finding.status.value == "FAIL" and "consolidated billing" in finding.reason
+    assert not {"ListParents", "ListPoliciesForTarget"} & set(mgmt.called) and mgmt.pending() == {}

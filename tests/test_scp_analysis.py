@@ -70,8 +70,15 @@ SHAPES = [
     ("negated root: everyone but root", deny("*", {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}), F,
      "no SCP"),
     ("roles only", deny("*", {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}), F, "no SCP"),
-    ("depends on source IP", deny("*", {**ROOT_LIKE, "NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}}), F,
-     "aws:SourceIp"),
+    # the handbook (after AWS's centralized-root-access post) suggests sparing known networks: still a deny of root
+    ("deny root outside known networks", deny("*", {**ROOT_LIKE, **NO_SESSIONS,
+                                                    "NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}}), P,
+     "except from the networks in aws:SourceIp"),
+    ("depends on MFA", deny("*", {**ROOT_LIKE, "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}), F,
+     "aws:MultiFactorAuthPresent"),
+    ("depends on source IP and Region", deny("*", {**ROOT_LIKE, "NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"},
+                                                   "StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}), F,
+     "aws:RequestedRegion"),
     ("some resources only", deny("*", ROOT_LIKE, resource="arn:aws:s3:::audit-logs/*"), F, "some resources"),
     ("NotResource", deny("*", ROOT_LIKE, resource=None, NotResource="arn:aws:s3:::x"), F, "some resources"),
     ("NotAction *", deny("*", ROOT_LIKE, key="NotAction"), F, "no SCP"),
@@ -147,3 +154,8 @@ def test_unparseable_policy_is_named_not_fatal():
         {"id": "p-2", "name": "DenyRoot", "target": "r-ab12", "content": json.dumps(deny("*", ROOT_LIKE))}]}}
     verdict = evaluate_check(BY_ID["org-scp-denies-root"], evidence, AuditConfig())
     assert verdict.status is Status.PASS and "Broken could not be parsed" in verdict.reason
+
+
+def test_an_organization_without_all_features_has_no_scp_to_deny_root():
+    verdict = evaluate_check(BY_ID["org-scp-denies-root"], {"scps": {"status": "consolidated-billing"}}, AuditConfig())
+    assert verdict.status is Status.FAIL and "consolidated billing" in verdict.reason

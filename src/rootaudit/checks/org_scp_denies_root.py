@@ -26,6 +26,9 @@ def evaluate(ev, config):
         return manual("only the management account or a delegated administrator can read SCPs: run "
                       "`rootaudit scan --org` there, or check the policies on this account, its OUs and the root in "
                       "the Organizations console")
+    if status == "consolidated-billing":
+        return failed("the organization has only consolidated billing features, so SCPs are not available and "
+                      "nothing can restrict member root users: enable all features")
     if status == "error":
         return error(f"the SCPs applying to this account could not be read: {info.get('reason')}")
     if status != "ok" or not isinstance(info.get("policies"), list):
@@ -55,7 +58,7 @@ def evaluate(ev, config):
         return failed("no SCP on this account, its OUs or the organization root denies actions to root principals"
                       + note, policies=[p.get("name") for p in info["policies"] if isinstance(p, dict)])
     first = full[0]
-    what = "every action" if first["scope"] == "all" else first["what"]
+    what = "every action" if first["scope"] == "all" and first["applies"] is True else first["what"]
     where = f"{_where(first)} denies root {what}"
     if any(d["in_root_session"] is False for d in full):
         return passed(f"{where}, with an aws:AssumedRoot exception for centralized root sessions" + note,
@@ -74,13 +77,14 @@ CHECK = Check(
     topic="organizations",
     rationale="An SCP is the only control that can restrict a member account's root user. Denying root actions "
               "(except in centralized root sessions) means stolen root credentials achieve little.",
-    decides="From the management account, walks the account's parents (organizations:ListParents), lists the SCPs "
+    decides="From the management account or a delegated administrator, walks the account's parents (organizations:ListParents), lists the SCPs "
             "attached to the account, each ancestor OU and the root (organizations:ListPoliciesForTarget) and reads "
             "each (organizations:DescribePolicy). Each Deny statement is evaluated for this account's root user "
             "(Action/NotAction, Resource, and conditions on aws:PrincipalArn, aws:PrincipalType, aws:AssumedRoot "
-            "...). PASS when one denies every action (or all but a named few) to root for certain; a Deny of "
-            "some actions, or one that depends on the request, is FAIL with what it covers. The reason warns when "
-            "it lacks an aws:AssumedRoot exception.",
+            "...). PASS when one denies every action (or all but a named few) to root, for certain or everywhere "
+            "but named networks (aws:SourceIp, aws:SourceVpc); a Deny of some actions, or one that depends on "
+            "other request keys, is FAIL with what it covers; an organization with only consolidated billing has no "
+            "SCPs (FAIL). The reason warns when it lacks an aws:AssumedRoot exception.",
     statuses={Status.PASS: "such an SCP applies (with a warning if it would also block AssumeRoot sessions)",
               Status.FAIL: "no SCP applying to the account denies every action to root (partial denials are named)",
               Status.NOT_APPLICABLE: "the management account, or no organization",

@@ -40,7 +40,7 @@ from ..evidence.errors import SourceFailed, classify
 from ..evidence.sources import SOURCES
 from ..findings import Status, Verdict
 from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
-from .scps import scp_chain
+from .scps import member_scps
 
 # What the audit task policy lets a root session read: a fact of each source (Source.root_session).
 ROOT_SESSION_SOURCES = {name for name, source in SOURCES.items() if source.root_session}
@@ -113,7 +113,7 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
     else:
         try:
             with scp_lock:
-                preset["scps"] = scp_chain(mgmt, account_id, scp_cache, partition, org.get("id"))
+                preset["scps"] = member_scps(mgmt, account_id, scp_cache, partition, org)
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
@@ -218,7 +218,7 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
         me = next((a for a in accounts if a.get("Id") == caller["account"]), {})
         own["root_email"] = {"email": me.get("Email"), "role": "member", "from": "organizations:ListAccounts"}
         try:
-            own["scps"] = scp_chain(mgmt, caller["account"], scp_cache, caller["partition"], org.get("id"))
+            own["scps"] = member_scps(mgmt, caller["account"], scp_cache, caller["partition"], org)
         except SourceFailed as failed:
             own["scps"] = {"status": "error", "reason": failed.error.message}
     management = scan(session=session, config=config, checks=checks, region=region, handbook_url=base, now=now,

@@ -31,6 +31,10 @@ PRINCIPAL_KEYS = {"aws:principalarn", "aws:principaltype", "aws:principalaccount
                   "aws:assumedroot", "aws:principalisawsservice", "aws:principalservicename",
                   "aws:principalservicenameslist", "aws:principalorgid"}
 PRINCIPAL_TAG = "aws:principaltag/"
+# Where the request comes from. A deny-root statement that spares known networks is the pattern AWS's
+# centralized-root-access post suggests adding; it still denies root everywhere else, so it counts, named as such.
+# https://aws.amazon.com/blogs/security/secure-root-user-access-for-member-accounts-in-aws-organizations/
+NETWORK_KEYS = {"aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip"}
 
 
 @dataclass(frozen=True)
@@ -161,9 +165,16 @@ class RootDenial:
     depends_on: list[str] = field(default_factory=list)  # request keys that decide whether it applies
 
     @property
+    def outside_networks_only(self) -> bool:
+        """Applies unless the request comes from networks the statement names (and nothing else is unknown)."""
+        return (self.applies is None and bool(self.depends_on)
+                and all(k.lower() in NETWORK_KEYS for k in self.depends_on))
+
+    @property
     def denies_all(self) -> bool:
-        """Every (or every but a few named) action on every resource, for certain: 'denies root'."""
-        return self.applies is True and self.scope in ("all", "all-except") and self.all_resources
+        """Every (or every but a few named) action on every resource: 'denies root' (outside named networks)."""
+        return ((self.applies is True or self.outside_networks_only) and self.scope in ("all", "all-except")
+                and self.all_resources)
 
     def describe(self) -> str:
         if self.scope == "some":
@@ -174,7 +185,9 @@ class RootDenial:
             what = "every action"
         if not self.all_resources:
             what += " on some resources only"
-        if self.applies is None:
+        if self.outside_networks_only:
+            what += " except from the networks in " + ", ".join(sorted(set(self.depends_on)))
+        elif self.applies is None:
             what += " when " + ", ".join(sorted(set(self.depends_on))) + " match"
         return what
 

@@ -42,3 +42,14 @@ def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws"
                              "content": policy.get("Content", "")})
     # The account, partition and organization let the check evaluate the policies for this account's root user.
     return {"status": "ok", "policies": policies, "account_id": account_id, "partition": partition, "org_id": org_id}
+
+
+def member_scps(ctx: Context, account_id: str, cache: dict, partition: str, org: dict) -> dict:
+    """The SCP evidence for a member: its chain, or why there is none to read.
+
+    An organization with only consolidated billing features has no SCPs at all, so nothing can restrict its
+    members' root users (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_support-all-features.html).
+    """
+    if org.get("feature_set") == "CONSOLIDATED_BILLING":
+        return {"status": "consolidated-billing"}
+    return scp_chain(ctx, account_id, cache, partition, org.get("id"))
