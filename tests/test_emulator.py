@@ -139,6 +139,12 @@ def test_scenario_validation_names_the_key(emulator, tmp_path):
          "unknown key(s) region for fault credential_report_expired"),
         ({"description": "x", "organization": {"role": "management", "trusted_access": ["iam.amazonaws.com"]}},
          "organization.trusted_access[0]: expected one of account.amazonaws.com"),
+        ({"description": "x", "organization": {"role": "management", "scps": [{"kind": "deny-some"}]}},
+         "organization.scps[0].kind: expected one of deny-root, deny-all"),
+        ({"description": "x", "organization": {"role": "management", "delegated_administrators": [
+            {"account": "999999999999"}]}}, "unknown member account '999999999999'"),
+        ({"description": "x", "organization": {"role": "management", "members": [
+            {"id": "100000000001", "email": "a@example.com", "status": "GONE"}]}}, "expected one of ACTIVE"),
     ]
     for spec, message in cases:
         with pytest.raises(ScenarioError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
@@ -740,3 +746,17 @@ def test_delegated_administrator_reads_the_organization(emulator):
     other = creds_session(role).client("organizations", endpoint_url=acct.endpoint_url, config=NO_RETRY)
     with pytest.raises(other.exceptions.AccessDeniedException):
         other.list_accounts()
+
+
+def test_scps_never_restrict_the_management_account(emulator):
+    """A deny-all SCP on the organization root stops every member principal, the management account not at all."""
+    acct = emulator.load({"extends": "organization-delegated-admin", "description": "deny-all at the root",
+                          "organization": {"scps": [{"name": "DenyAll", "kind": "deny-all", "targets": ["root"]}]}})
+    with pytest.raises(ClientError) as excinfo:
+        acct.client("iam").get_account_summary()  # the delegated administrator is a member
+    assert code(excinfo) == "AccessDenied"
+    from rootaudit_emulator.scenario import DUMMY_CREDENTIALS  # the management account's credentials in the emulator
+
+    management = creds_session(DUMMY_CREDENTIALS)
+    assert management.client("sts", endpoint_url=acct.endpoint_url).get_caller_identity()["Account"] == "123456789012"
+    assert management.client("iam", endpoint_url=acct.endpoint_url).get_account_summary()["SummaryMap"]
