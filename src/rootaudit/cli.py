@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan an account (or, with --org, every account of an organization)")
     scan.add_argument("--profile", help="AWS profile (SSO profiles work); default: the usual credential chain")
     scan.add_argument("--region", help="home region for regional calls (default: the profile's, else us-east-1)")
-    scan.add_argument("--org", action="store_true", help="from the management account: scan every member account")
+    scan.add_argument("--org", action="store_true",
+                      help="from the management account or a delegated administrator: scan every account")
     scan.add_argument("--org-role", help="role to assume in members (default from config: OrganizationAccountAccessRole)")
     scan.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                       help="progress bar for --org (auto: only on a terminal)")
