@@ -18,6 +18,9 @@ from stubbed_aws import Err, StubbedSession, caller, recorded
 MGMT, DA, CLOSED, MEMBER, SUSPENDED, CLOSING = ("111111111111", "222222222222", "333333333333", "444444444444",
                                                  "555555555555", "666666666666")
 US = "us-east-1"
+ORG = recorded("organizations", "API_DescribeOrganization.org-scan")
+NO_ROLE = ("User: arn:aws:sts::111111111111:assumed-role/SecurityAudit/alice is not authorized to perform: "
+           "sts:AssumeRole on resource: arn:aws:iam::444444444444:role/OrganizationAccountAccessRole")
 SCP_DENY = ("User: arn:aws:iam::444444444444:root is not authorized to perform: iam:GetAccountSummary with an "
             "explicit deny in a service control policy")
 
@@ -60,13 +63,14 @@ def test_from_the_delegated_administrator_the_management_account_is_the_one_aws_
         ("iam", US): [("GetAccountSummary", recorded("iam", "API_GetAccountSummary.root-hardened"))]})
     mgmt = StubbedSession({
         ("sts", US): [("GetCallerIdentity", caller(DA)), ("AssumeRole", recorded("sts", "API_AssumeRole.org-scan"))],
-        ("organizations", US): [("DescribeOrganization", recorded("organizations", "API_DescribeOrganization.org-scan")),
+        ("organizations", US): [("DescribeOrganization", ORG),
                                 ("ListAccounts", accounts(MGMT, DA)), *scp_chain_answers()],
         ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "API_ListOrganizationsFeatures.both"))]})
     got, reports = run(mgmt, ["org-scp-denies-root", "org-central-root-access", "root-mfa-enabled"])
     assert [r.account_id for r in reports] == [DA, MGMT]
     # the delegated administrator is a member: the deny-root SCP on the root applies to it, and it could read it
-    assert got[DA]["org-scp-denies-root"].status.value == "PASS" and "DenyRootUser" in got[DA]["org-scp-denies-root"].reason
+    own = got[DA]["org-scp-denies-root"]
+    assert own.status.value == "PASS" and "DenyRootUser" in own.reason
     assert got[MGMT]["org-scp-denies-root"].status.value == "NOT_APPLICABLE"
     assert "never apply to the management account" in got[MGMT]["org-scp-denies-root"].reason
     assert got[MGMT]["org-central-root-access"].status.value == "PASS"  # the organization's answer, not N/A
@@ -83,7 +87,7 @@ def test_accounts_that_are_not_active_are_reported_as_such(members, fixture, exp
     """s06 (J): State read where present, Status otherwise; no AssumeRole is even tried for them."""
     mgmt = StubbedSession({
         ("sts", US): [("GetCallerIdentity", caller(MGMT))],
-        ("organizations", US): [("DescribeOrganization", recorded("organizations", "API_DescribeOrganization.org-scan")),
+        ("organizations", US): [("DescribeOrganization", ORG),
                                 ("ListAccounts", accounts(MGMT, *expected, fixture=fixture))],
         ("iam", US): [("ListOrganizationsFeatures", Err("ServiceAccessNotEnabledException",
                                                         "Trusted access is not enabled for IAM"))],
@@ -109,8 +113,9 @@ def _member_scan(members, role_answer, role_plan, root_plan=None, root_policies=
         members[recorded("sts", "API_AssumeRole.org-scan")["Credentials"]["AccessKeyId"]] = StubbedSession(role_plan)
     mgmt = StubbedSession({
         ("sts", US): sts,
-        ("organizations", US): [("DescribeOrganization", recorded("organizations", "API_DescribeOrganization.org-scan")),
-                                ("ListAccounts", accounts(MGMT, MEMBER)), *scp_chain_answers(root_policies=root_policies)],
+        ("organizations", US): [("DescribeOrganization", ORG),
+                                ("ListAccounts", accounts(MGMT, MEMBER)),
+                                *scp_chain_answers(root_policies=root_policies)],
         ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "API_ListOrganizationsFeatures.both")),
                       ("GetAccountSummary", recorded("iam", "API_GetAccountSummary.root-hardened"))]})
     got, _ = run(mgmt, checks)
@@ -141,11 +146,10 @@ def test_when_the_role_is_denied_the_audit_root_session_reads(members):
 
 
 def test_without_the_role_an_scp_denied_root_session_is_named_not_blamed_on_the_auditor(members):
-    no_role = Err("AccessDenied", "User: arn:aws:sts::111111111111:assumed-role/SecurityAudit/alice is not authorized "
-                  "to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/OrganizationAccountAccessRole",
-                  403)
+    no_role = Err("AccessDenied", NO_ROLE, 403)
     member, _ = _member_scan(members, no_role, None, root_plan={
-        ("sts", US): [("GetCallerIdentity", {"UserId": MEMBER, "Account": MEMBER, "Arn": f"arn:aws:iam::{MEMBER}:root"})],
+        ("sts", US): [("GetCallerIdentity", {"UserId": MEMBER, "Account": MEMBER,
+                                             "Arn": f"arn:aws:iam::{MEMBER}:root"})],
         ("iam", US): [("GetAccountSummary", Err("AccessDenied", SCP_DENY, 403))]})
     for check in ("root-mfa-enabled", "root-no-access-keys"):
         assert member[check].status.value == "ERROR"
@@ -158,9 +162,7 @@ def test_consolidated_billing_organization_has_no_scps_to_read(members):
     org = recorded("organizations", "API_DescribeOrganization.org-scan")
     org["Organization"]["FeatureSet"] = "CONSOLIDATED_BILLING"
     org["Organization"].pop("AvailablePolicyTypes")
-    no_role = Err("AccessDenied", "User: arn:aws:sts::111111111111:assumed-role/SecurityAudit/alice is not authorized "
-                  "to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/OrganizationAccountAccessRole",
-                  403)
+    no_role = Err("AccessDenied", NO_ROLE, 403)
     mgmt = StubbedSession({
         ("sts", US): [("GetCallerIdentity", caller(MGMT)), ("AssumeRole", no_role)],
         ("organizations", US): [("DescribeOrganization", org), ("ListAccounts", accounts(MGMT, MEMBER))],

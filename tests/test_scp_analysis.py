@@ -36,9 +36,9 @@ SHAPES = [
     # centralized root access: ArnLike + Null aws:AssumedRoot.
     ("aws sample ArnLike + Null AssumedRoot", deny("*", {**ROOT_LIKE, **NO_SESSIONS}), P, "aws:AssumedRoot exception"),
     # AWS: "Deny the root user from performing actions except S3 bucket policy changes" (aws-samples): NotAction.
-    ("aws sample NotAction s3 bucket policy", deny(["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
-                                                   {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}},
-                                                   key="NotAction"), P, "except s3:GetBucketPolicy"),
+    ("aws sample NotAction s3 bucket policy",
+     deny(["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
+          {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}, key="NotAction"), P, "except s3:GetBucketPolicy"),
     # AWS Control Tower GRRESTRICTROOTUSER: StringLike, no exception for root sessions.
     ("control tower StringLike", deny("*", {"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}},
                                       resource=["*"]), P, "WARNING"),

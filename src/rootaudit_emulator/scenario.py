@@ -35,7 +35,7 @@ Schema (every key optional unless marked; ``days ago`` values are relative to lo
       scps: [{name, kind: deny-root|deny-all, assumed_root_exception: bool,
               targets: [root | ou:<name> | account:<id or name>]}]   # deny-root (default) or deny-all (no condition)
       members: [{id, name, email, ou, status: ACTIVE|SUSPENDED|PENDING_CLOSURE|CLOSED, access_role: bool,
-                 root: <posture>, security_contact: bool}]   # the audited member's own posture is the top-level ``root``
+                 root: <posture>, security_contact: bool}]   # the audited member's posture is the top-level ``root``
       delegated_administrators: [{account: <id or name>, services: [iam.amazonaws.com, ...]}]
       generate_members: N                  # N more generated members with varied postures (see build_org)
     faults: [{fault: <name>, account: "<12 digits>", times: N, <options>}]   # errors AWS really returns, below

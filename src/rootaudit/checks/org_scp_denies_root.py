@@ -77,9 +77,9 @@ CHECK = Check(
     topic="organizations",
     rationale="An SCP is the only control that can restrict a member account's root user. Denying root actions "
               "(except in centralized root sessions) means stolen root credentials achieve little.",
-    decides="From the management account or a delegated administrator, walks the account's parents (organizations:ListParents), lists the SCPs "
-            "attached to the account, each ancestor OU and the root (organizations:ListPoliciesForTarget) and reads "
-            "each (organizations:DescribePolicy). Each Deny statement is evaluated for this account's root user "
+    decides="From the management account or a delegated administrator, walks the account's parents "
+            "(organizations:ListParents), lists the SCPs attached to the account, each ancestor OU and the root "
+            "(organizations:ListPoliciesForTarget) and reads each (organizations:DescribePolicy). Each Deny statement is evaluated for this account's root user "
             "(Action/NotAction, Resource, and conditions on aws:PrincipalArn, aws:PrincipalType, aws:AssumedRoot "
             "...). PASS when one denies every action (or all but a named few) to root, for certain or everywhere "
             "but named networks (aws:SourceIp, aws:SourceVpc); a Deny of some actions, or one that depends on "

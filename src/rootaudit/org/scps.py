@@ -48,7 +48,8 @@ def member_scps(ctx: Context, account_id: str, cache: dict, partition: str, org:
     """The SCP evidence for a member: its chain, or why there is none to read.
 
     An organization with only consolidated billing features has no SCPs at all, so nothing can restrict its
-    members' root users (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_support-all-features.html).
+    members' root users:
+    https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_support-all-features.html
     """
     if org.get("feature_set") == "CONSOLIDATED_BILLING":
         return {"status": "consolidated-billing"}

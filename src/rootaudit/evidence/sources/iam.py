@@ -59,8 +59,8 @@ def _read_root_fact(ctx: Context, operation: str, **params: Any) -> tuple[dict, 
 
 def _denied_in_root_session(error: SourceError) -> SourceError:
     return SourceError("AccessDenied", error.action, f"{error.action} was denied inside the sts:AssumeRoot audit "
-                       "session: SCPs apply in root sessions, and an SCP that denies the root user without an "
-                       "aws:AssumedRoot exception blocks it")
+                       "session: SCPs apply in root sessions, so an SCP that denies everyone, or the root user "
+                       "without an aws:AssumedRoot exception, blocks it")
 
 
 @register("virtual_mfa", ("iam:ListVirtualMFADevices",), doc="assigned virtual MFA devices")
