@@ -44,3 +44,20 @@ def test_limit_iam_permissions_not_enforced(account):
                             region_name=account.region)
     # on AWS: AccessDenied (no policy allows iam:GetAccountSummary)
     session.client("iam", endpoint_url=account.endpoint_url).get_account_summary()
+
+
+def test_limit_scp_conditions_limited(emulator):
+    account = emulator.load("organization-delegated-admin")
+    orgs = emulator.client("organizations", "123456789012")  # set-up client of the management account
+    deny_outside = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*", '
+                    '"Condition": {"NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}]}')
+    policy = orgs.create_policy(Name="DenyOutsideOffice", Type="SERVICE_CONTROL_POLICY", Description="x",
+                                Content=deny_outside)["Policy"]["PolicySummary"]["Id"]
+    orgs.attach_policy(PolicyId=policy, TargetId="100000000022")
+    creds = account.client("sts").assume_role(RoleArn="arn:aws:iam::100000000022:role/OrganizationAccountAccessRole",
+                                              RoleSessionName="probe")["Credentials"]
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"], region_name="us-east-1")
+    # on AWS: AccessDenied (127.0.0.1 is outside 192.0.2.0/24); the emulator does not evaluate IP conditions
+    session.client("iam", endpoint_url=account.endpoint_url).get_account_summary()
+    emulator.reset()
