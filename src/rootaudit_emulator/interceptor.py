@@ -257,7 +257,8 @@ class Interceptor:
 
         denied = scp_enforcement.denial(op, environ)  # SCPs of member accounts, as AWS applies them
         if denied is not None:
-            return self._answer(start_response, *error_response(op, denied[0], denied[2], denied[1]))
+            code, status = error_for(op.service, "AccessDenied")
+            return self._answer(start_response, *error_response(op, code, denied, status))
 
         session = rs.root_session(op.access_key)
         if session is not None and session.task_policy is not None:

@@ -148,8 +148,8 @@ def _applies(statement: dict[str, Any], action: str, ctx: dict[str, Any]) -> boo
             and _condition_holds(statement.get("Condition"), ctx))
 
 
-def denial(op: Any, environ: dict[str, Any]) -> tuple[str, int, str] | None:
-    """(code, HTTP status, message) when an SCP denies this request, else None."""
+def denial(op: Any, environ: dict[str, Any]) -> str | None:
+    """AWS's AccessDenied message when an SCP denies this request, else None (the caller picks the wire code)."""
     if op.name in EXEMPT or environ.get("HTTP_X_MOTO_ACCOUNT_ID"):  # set-up calls are AWS itself, not a principal
         return None
     ctx = principal_context(op.access_key, op.region)
@@ -160,19 +160,16 @@ def denial(op: Any, environ: dict[str, Any]) -> tuple[str, int, str] | None:
         return None  # no organization, or the management account: SCPs never apply
     ctx["aws:requestedregion"] = op.region
     ctx["aws:principalorgid"] = context[1].org.id
-    from .interceptor import error_for
-
-    code, status = error_for(op.service, "AccessDenied")
     who = ctx["aws:principalarn"] if ctx["aws:principaltype"] != "AssumedRole" else _session_arn(op, ctx)
     levels = [[s for p in level for s in _statements(p.content or "")]
               for level in _chain(context[1], ctx["aws:principalaccount"])]
     if any(s.get("Effect") == "Deny" and _applies(s, op.name, ctx) for level in levels for s in level):
-        return code, status, (f"User: {who} is not authorized to perform: {op.name} "
-                              "with an explicit deny in a service control policy")
+        return (f"User: {who} is not authorized to perform: {op.name} "
+                "with an explicit deny in a service control policy")
     for statements in levels:
         if not any(s.get("Effect") == "Allow" and _applies(s, op.name, ctx) for s in statements):
-            return code, status, (f"User: {who} is not authorized to perform: {op.name} because no service "
-                                  f"control policy allows the {op.name} action")
+            return (f"User: {who} is not authorized to perform: {op.name} because no service "
+                    f"control policy allows the {op.name} action")
     return None
 
 
