@@ -1,34 +1,23 @@
 """Sessions whose every AWS answer is replayed through botocore's Stubber, for states the emulator cannot hold.
 
 The Stubber checks each canned response against AWS's service model (botocore), so a response AWS could not send
-is rejected; an unexpected call fails the call (and shows up as a wrong verdict), and `pending()` lists the
-answers the code never asked for. Responses come from tests/fixtures/aws/<service>/<AWS API page>.<case>.json.
+is rejected; an unexpected call fails the call (and shows up as a wrong verdict), `pending()` lists the answers the
+code never asked for and `called` every operation it asked for. Unlike recorded.RecordedSession, the plan holds the
+answers themselves, so a test can trim a recorded answer (some accounts only) or give an error inline.
 """
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from pathlib import Path
+import copy
 
 import boto3
 from botocore.stub import Stubber
 
-FIXTURES = Path(__file__).with_name("fixtures") / "aws"
-_TIMESTAMPS = {"JoinedTimestamp", "Expiration", "EnabledDate", "DelegationEnabledDate"}
+from recorded import fixture
 
 
 def recorded(service: str, name: str) -> dict:
-    """A recorded response, timestamps turned into datetimes as botocore hands them over."""
-    def convert(value, key=None):
-        if isinstance(value, dict):
-            return {k: convert(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        if key in _TIMESTAMPS and isinstance(value, str):
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return value
-
-    return convert(json.loads((FIXTURES / service / f"{name}.json").read_text()))
+    """The data of a recorded response (tests/fixtures/aws, see its README), to answer as is or edit per case."""
+    return copy.deepcopy(fixture(service, name)["data"])
 
 
 class Err:

@@ -96,7 +96,8 @@ CALLS: dict[str, list[Call]] = {
     "iam:ListMFADevices": [Call(caller="root:100000000004")],
     "iam:ListOrganizationsFeatures": [
         Call(), Call(error="AccountNotManagementOrDelegatedAdministratorException", caller="member"),
-        Call(error="OrganizationNotFoundException", scenario="standalone")],
+        Call(error="OrganizationNotFoundException", scenario="standalone"),
+        Call(scenario="organization-delegated-admin")],  # the IAM delegated administrator
     "iam:ListSigningCertificates": [Call(caller="root:100000000004")],
     "iam:ListVirtualMFADevices": [Call(), Call({"AssignmentStatus": "Assigned", "MaxItems": 1}),
                                   Call({"Marker": "99"}, "ValidationError")],
@@ -108,10 +109,14 @@ CALLS: dict[str, list[Call]] = {
                                       Call({"AccountId": "100000000001"}, "AccessDeniedException", caller="member")],
     "organizations:DescribeOrganizationalUnit": [Call({"OrganizationalUnitId": "{ou}"})],
     "organizations:DescribePolicy": [Call({"PolicyId": "p-FullAWSAccess"})],
-    "organizations:ListAccounts": [Call(), Call(error="AccessDeniedException", caller="member")],
+    "organizations:ListAccounts": [Call(), Call(error="AccessDeniedException", caller="member"),
+                                   Call(scenario="organization-delegated-admin")],
     "organizations:ListAccountsForParent": [Call(ORG)],
     "organizations:ListChildren": [Call({"ParentId": "{root}", "ChildType": "ORGANIZATIONAL_UNIT"})],
     "organizations:ListOrganizationalUnitsForParent": [Call(ORG)],
+    "organizations:ListDelegatedAdministrators": [
+        Call(), Call(error="AccessDeniedException", caller="member"),
+        Call({"ServicePrincipal": "iam.amazonaws.com"}, scenario="organization-delegated-admin")],  # from the admin
     "organizations:ListParents": [Call({"ChildId": "100000000001"})],
     "organizations:ListPolicies": [Call({"Filter": "SERVICE_CONTROL_POLICY"})],
     "organizations:ListPoliciesForTarget": [Call({"TargetId": "100000000001", "Filter": "SERVICE_CONTROL_POLICY"})],
@@ -123,6 +128,9 @@ CALLS: dict[str, list[Call]] = {
              "AccessDenied")],
     "sts:AssumeRoot": [
         Call({"TargetPrincipal": "100000000001", "TaskPolicyArn": AUDIT}),
+        Call({"TargetPrincipal": "100000000021", "TaskPolicyArn": AUDIT}, scenario="organization-delegated-admin"),
+        Call({"TargetPrincipal": "123456789012", "TaskPolicyArn": AUDIT}, "AccessDenied",
+             scenario="organization-delegated-admin"),  # never the management account
         Call({"TargetPrincipal": "arn:aws:iam::100000000001:root", "TaskPolicyArn": AUDIT, "DurationSeconds": 0}),
         Call({"TargetPrincipal": "100000000001", "TaskPolicyArn": AUDIT, "DurationSeconds": 901}, "ValidationError"),
         Call({"TargetPrincipal": "arn:aws:iam::100000000001:user/x", "TaskPolicyArn": AUDIT}, "ValidationError"),

@@ -18,7 +18,7 @@ from stubbed_aws import Err, StubbedSession, caller, recorded
 MGMT, DA, CLOSED, MEMBER, SUSPENDED, CLOSING = ("111111111111", "222222222222", "333333333333", "444444444444",
                                                  "555555555555", "666666666666")
 US = "us-east-1"
-ORG = recorded("organizations", "API_DescribeOrganization.org-scan")
+ORG = recorded("organizations", "DescribeOrganization--API_DescribeOrganization--management-111111111111")
 NO_ROLE = ("User: arn:aws:sts::111111111111:assumed-role/SecurityAudit/alice is not authorized to perform: "
            "sts:AssumeRole on resource: arn:aws:iam::444444444444:role/OrganizationAccountAccessRole")
 SCP_DENY = ("User: arn:aws:iam::444444444444:root is not authorized to perform: iam:GetAccountSummary with an "
@@ -26,18 +26,18 @@ SCP_DENY = ("User: arn:aws:iam::444444444444:root is not authorized to perform: 
 
 
 def accounts(*ids, fixture="states-without-status"):
-    listed = recorded("organizations", f"API_ListAccounts.{fixture}")["Accounts"]
+    listed = recorded("organizations", f"ListAccounts--API_ListAccounts--{fixture}")["Accounts"]
     return {"Accounts": [a for a in listed if a["Id"] in ids]}
 
 
 def scp_chain_answers(own_policies="full-access-only", root_policies="deny-root"):
     """ListParents -> the root; the account's policies, then the root's (DescribePolicy once per policy)."""
-    answers = [("ListParents", recorded("organizations", "API_ListParents.root")),
-               ("ListPoliciesForTarget", recorded("organizations", f"API_ListPoliciesForTarget.{own_policies}")),
-               ("DescribePolicy", recorded("organizations", "API_DescribePolicy.full-aws-access")),
-               ("ListPoliciesForTarget", recorded("organizations", f"API_ListPoliciesForTarget.{root_policies}"))]
+    answers = [("ListParents", recorded("organizations", "ListParents--API_ListParents--root")),
+               ("ListPoliciesForTarget", recorded("organizations", f"ListPoliciesForTarget--API_ListPoliciesForTarget--{own_policies}")),
+               ("DescribePolicy", recorded("organizations", "DescribePolicy--API_DescribePolicy--full-aws-access")),
+               ("ListPoliciesForTarget", recorded("organizations", f"ListPoliciesForTarget--API_ListPoliciesForTarget--{root_policies}"))]
     if root_policies == "deny-root":
-        answers.append(("DescribePolicy", recorded("organizations", "API_DescribePolicy.deny-root-no-exception")))
+        answers.append(("DescribePolicy", recorded("organizations", "DescribePolicy--API_DescribePolicy--deny-root-no-exception")))
     return answers
 
 
@@ -57,15 +57,15 @@ def run(mgmt: StubbedSession, checks: list[str]):
 
 def test_from_the_delegated_administrator_the_management_account_is_the_one_aws_names(members):
     """s06 (I): MasterAccountId, not the caller, is the management account; SCPs are never judged for it."""
-    role = recorded("sts", "API_AssumeRole.org-scan")["Credentials"]["AccessKeyId"]
+    role = recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["Credentials"]["AccessKeyId"]
     members[role] = StubbedSession({
         ("sts", US): [("GetCallerIdentity", caller(MGMT, "OrganizationAccountAccessRole", "rootaudit"))],
-        ("iam", US): [("GetAccountSummary", recorded("iam", "API_GetAccountSummary.root-hardened"))]})
+        ("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
     mgmt = StubbedSession({
-        ("sts", US): [("GetCallerIdentity", caller(DA)), ("AssumeRole", recorded("sts", "API_AssumeRole.org-scan"))],
+        ("sts", US): [("GetCallerIdentity", caller(DA)), ("AssumeRole", recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"))],
         ("organizations", US): [("DescribeOrganization", ORG),
                                 ("ListAccounts", accounts(MGMT, DA)), *scp_chain_answers()],
-        ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "API_ListOrganizationsFeatures.both"))]})
+        ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "ListOrganizationsFeatures--API_ListOrganizationsFeatures--both"))]})
     got, reports = run(mgmt, ["org-scp-denies-root", "org-central-root-access", "root-mfa-enabled"])
     assert [r.account_id for r in reports] == [DA, MGMT]
     # the delegated administrator is a member: the deny-root SCP on the root applies to it, and it could read it
@@ -107,17 +107,17 @@ def _member_scan(members, role_answer, role_plan, root_plan=None, root_policies=
     checks = ["root-mfa-enabled", "root-no-access-keys"]
     sts = [("GetCallerIdentity", caller(MGMT)), ("AssumeRole", role_answer)]
     if root_plan is not None:
-        sts.append(("AssumeRoot", recorded("sts", "API_AssumeRoot.org-scan")))
-        members[recorded("sts", "API_AssumeRoot.org-scan")["Credentials"]["AccessKeyId"]] = StubbedSession(root_plan)
+        sts.append(("AssumeRoot", recorded("sts", "AssumeRoot--API_AssumeRoot--audit-session")))
+        members[recorded("sts", "AssumeRoot--API_AssumeRoot--audit-session")["Credentials"]["AccessKeyId"]] = StubbedSession(root_plan)
     if role_plan is not None:
-        members[recorded("sts", "API_AssumeRole.org-scan")["Credentials"]["AccessKeyId"]] = StubbedSession(role_plan)
+        members[recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["Credentials"]["AccessKeyId"]] = StubbedSession(role_plan)
     mgmt = StubbedSession({
         ("sts", US): sts,
         ("organizations", US): [("DescribeOrganization", ORG),
                                 ("ListAccounts", accounts(MGMT, MEMBER)),
                                 *scp_chain_answers(root_policies=root_policies)],
-        ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "API_ListOrganizationsFeatures.both")),
-                      ("GetAccountSummary", recorded("iam", "API_GetAccountSummary.root-hardened"))]})
+        ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "ListOrganizationsFeatures--API_ListOrganizationsFeatures--both")),
+                      ("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
     got, _ = run(mgmt, checks)
     assert mgmt.pending() == {} and all(m.pending() == {} for m in members.values())
     return got[MEMBER], mgmt.called
@@ -125,9 +125,9 @@ def _member_scan(members, role_answer, role_plan, root_plan=None, root_policies=
 
 def test_root_facts_come_through_the_role_so_a_deny_root_scp_hides_nothing(members):
     """s06 (K): a deny-root SCP without the aws:AssumedRoot exception; the role reads root's facts, no AssumeRoot."""
-    member, called = _member_scan(members, recorded("sts", "API_AssumeRole.org-scan"), {
+    member, called = _member_scan(members, recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"), {
         ("sts", US): [("GetCallerIdentity", caller(MEMBER, "OrganizationAccountAccessRole", "rootaudit"))],
-        ("iam", US): [("GetAccountSummary", recorded("iam", "API_GetAccountSummary.root-no-mfa-with-key"))]})
+        ("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]})
     assert member["root-mfa-enabled"].status.value == "FAIL" and member["root-no-access-keys"].status.value == "FAIL"
     assert "AssumeRole" in called and "AssumeRoot" not in called
 
@@ -136,10 +136,10 @@ def test_when_the_role_is_denied_the_audit_root_session_reads(members):
     role_denied = Err("AccessDenied", "User: arn:aws:sts::444444444444:assumed-role/OrganizationAccountAccessRole/"
                       "rootaudit is not authorized to perform: iam:GetAccountSummary because no identity-based policy "
                       "allows the iam:GetAccountSummary action", 403)
-    member, _ = _member_scan(members, recorded("sts", "API_AssumeRole.org-scan"), {
+    member, _ = _member_scan(members, recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"), {
         ("sts", US): [("GetCallerIdentity", caller(MEMBER, "OrganizationAccountAccessRole", "rootaudit"))],
         ("iam", US): [("GetAccountSummary", role_denied)]},
-        root_plan={("iam", US): [("GetAccountSummary", recorded("iam", "API_GetAccountSummary.root-no-mfa-with-key"))]},
+        root_plan={("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]},
         root_policies="full-access-only")
     # the FAIL comes from the root session's answer (its GetAccountSummary was consumed: pending() is empty)
     assert member["root-no-access-keys"].status.value == "FAIL"
@@ -159,7 +159,7 @@ def test_without_the_role_an_scp_denied_root_session_is_named_not_blamed_on_the_
 
 def test_consolidated_billing_organization_has_no_scps_to_read(members):
     """Organizations with only consolidated billing have no SCPs: FAIL with that reason, no SCP calls made."""
-    org = recorded("organizations", "API_DescribeOrganization.org-scan")
+    org = recorded("organizations", "DescribeOrganization--API_DescribeOrganization--management-111111111111")
     org["Organization"]["FeatureSet"] = "CONSOLIDATED_BILLING"
     org["Organization"].pop("AvailablePolicyTypes")
     no_role = Err("AccessDenied", NO_ROLE, 403)
