@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from expected import ORG_EXPECTED
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.org.scan import scan_organization
-
-from expected import ORG_EXPECTED
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = config_mod.load(ROOT / "handbook.yml")

@@ -12,7 +12,6 @@ import pytest
 
 import rootaudit.org.scan as org_scan
 from rootaudit.config import AuditConfig
-
 from stubbed_aws import Err, StubbedSession, caller, recorded
 
 MGMT, DA, CLOSED, MEMBER, SUSPENDED, CLOSING = ("111111111111", "222222222222", "333333333333", "444444444444",
