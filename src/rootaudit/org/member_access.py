@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..evidence.collector import Context
 from ..evidence.errors import SourceError, SourceFailed
+from ..policy import audit_task_policy
 from .scp_analysis import denies_action, root_denials
 
 # Organizations' Account.State (Status is retired; botocore's model says so). What each means for an audit:
@@ -30,10 +31,6 @@ NOT_AUDITABLE = {
 def account_state(account: dict) -> str:
     """State where Organizations sends it, else the retired Status, else ACTIVE (neither is required)."""
     return str(account.get("State") or account.get("Status") or "ACTIVE").upper()
-
-
-def audit_task_policy(partition: str) -> str:
-    return f"arn:{partition}:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 
 
 class LazyRootSession:
