@@ -152,6 +152,10 @@ def denial(op: Any, environ: dict[str, Any]) -> str | None:
     """AWS's AccessDenied message when an SCP denies this request, else None (the caller picks the wire code)."""
     if op.name in EXEMPT or environ.get("HTTP_X_MOTO_ACCOUNT_ID"):  # set-up calls are AWS itself, not a principal
         return None
+    from moto.organizations.models import organizations_backends
+
+    if not organizations_backends.master_accounts:
+        return None  # no member account anywhere: nothing an SCP could apply to (and no lookups per request)
     ctx = principal_context(op.access_key, op.region)
     if ctx is None:
         return None
