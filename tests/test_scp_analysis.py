@@ -66,7 +66,7 @@ SHAPES = [
     ("another account's root", deny("*", {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::555555555555:root"},
                                           **NO_SESSIONS}), F, "no SCP"),
     ("principal type Root (not a value AWS sends)", deny("*", {"StringEquals": {"aws:PrincipalType": "Root"}}), F,
-     "no SCP"),
+     'the root user\'s principal type is "Account"'),
     ("negated root: everyone but root", deny("*", {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}), F,
      "no SCP"),
     ("roles only", deny("*", {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}), F, "no SCP"),

@@ -7,7 +7,7 @@ formulations (ArnLike or StringLike on aws:PrincipalArn, aws:PrincipalType = Acc
 are.
 """
 from ..findings import Status, error, failed, manual, not_applicable, passed
-from ..org.scp_analysis import root_denials
+from ..org.scp_analysis import names_root_principal_type, root_denials
 from .model import Check
 
 
@@ -34,7 +34,7 @@ def evaluate(ev, config):
     if status != "ok" or not isinstance(info.get("policies"), list):
         return error("the SCPs applying to this account could not be read")
     account, partition = info.get("account_id"), info.get("partition") or "aws"
-    full, partial, unreadable = [], [], []
+    full, partial, unreadable, root_type = [], [], [], []
     for policy in info["policies"]:
         if not isinstance(policy, dict):
             continue
@@ -44,6 +44,8 @@ def evaluate(ev, config):
         except (ValueError, AttributeError, TypeError):
             unreadable.append(str(name))
             continue
+        if names_root_principal_type(policy.get("content", "")):
+            root_type.append(str(name))
         for d in denials:
             entry = {"policy": name, "target": policy.get("target"), "sid": d.sid, "scope": d.scope,
                      "actions": d.actions, "applies": d.applies, "in_root_session": d.applies_in_root_session,
@@ -51,6 +53,9 @@ def evaluate(ev, config):
             (full if d.denies_all else partial).append(entry)
     note = f" ({', '.join(unreadable)} could not be parsed)" if unreadable else ""
     if not full:
+        if root_type:  # a common mistake: AWS sends aws:PrincipalType "Account" for the root user
+            note += (f"; {', '.join(root_type)} tests aws:PrincipalType for \"Root\", which AWS never sends: the "
+                     "root user's principal type is \"Account\"")
         if partial:
             p = partial[0]
             return failed(f"no SCP denies every action to root: {_where(p)} denies root {p['what']}" + note,

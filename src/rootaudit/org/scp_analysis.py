@@ -248,3 +248,15 @@ def denies_action(denial: RootDenial, action: str) -> bool:
     action = action.lower()
     hit = any(fnmatchcase(action, a.lower()) for a in denial.actions)
     return True if denial.scope == "all" else (not hit if denial.scope == "all-except" else hit)
+
+
+def names_root_principal_type(content: Any) -> bool:
+    """Whether a Deny tests aws:PrincipalType against "Root", a value AWS never sends (root's type is Account)."""
+    doc = json.loads(content) if isinstance(content, str) else content
+    for st in _as_list(doc.get("Statement", []) if isinstance(doc, dict) else []):
+        condition = st.get("Condition") if isinstance(st, dict) and st.get("Effect") == "Deny" else None
+        for keys in (condition or {}).values() if isinstance(condition, dict) else []:
+            for key, values in (keys or {}).items() if isinstance(keys, dict) else []:
+                if key.lower() == "aws:principaltype" and any(str(v).lower() == "root" for v in _as_list(values)):
+                    return True
+    return False
