@@ -168,3 +168,19 @@ def test_policy_for_another_partition():
     policy = json.loads(rootaudit("policy", "--partition", "aws-us-gov").stdout)
     condition = policy["Statement"][-1]["Condition"]["StringEquals"]["sts:TaskPolicyArn"]
     assert condition == "arn:aws-us-gov:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["scan", "--help"]])
+def test_help_and_version_import_no_aws_sdk(args):
+    """They answer at once: none of the SDK, the emulator or the notebook stack is imported (-X importtime lists
+    every module a process imports)."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "rootaudit.cli", *args], cwd=ROOT,
+                            env=CLEAN_ENV, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line}
+    assert "rootaudit.config" in imported  # the listing is real
+    heavy = {"boto3", "botocore", "moto", "flask", "nbformat", "IPython", "yaml"}
+    assert not {name.split(".")[0] for name in imported} & heavy
+
+
+def test_org_workers_out_of_range_is_a_usage_error():
+    result = rootaudit("scan", "--org", "--org-workers", "0")
+    assert result.returncode == 2 and "--org-workers must be a whole number from 1 to 256" in result.stderr

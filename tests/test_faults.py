@@ -212,21 +212,23 @@ def test_a_fault_in_one_member_isolates_that_member(emulator, monkeypatch):
 
 
 def test_endpoint_going_away_mid_scan(monkeypatch):
-    """A separate emulator is stopped after a few requests: the rest of the scan reports ERROR quickly."""
+    """A separate emulator is stopped once the caller and root's summary are read (sources are fetched
+    concurrently, so the stop is tied to those answers, not to a request count): the rest reports ERROR quickly."""
     emu = Emulator()
     emu.start()
     account = emu.load("hardened")
     for k, v in account.env().items():
         monkeypatch.setenv(k, v)
     session = account.session()
-    seen = {"n": 0}
+    answered: set[str] = set()
 
-    def stop_after_three(**kwargs):
-        seen["n"] += 1
-        if seen["n"] == 4:
+    def stop_after_both(event_name, **kwargs):
+        answered.add(event_name)
+        if len(answered) == 2:
             emu.stop()
 
-    session.events.register("before-send", stop_after_three)
+    session.events.register("after-call.sts.GetCallerIdentity", stop_after_both)
+    session.events.register("after-call.iam.GetAccountSummary", stop_after_both)
     started = time.monotonic()
     report = scan(session=session, config=CFG)
     got = statuses(report)

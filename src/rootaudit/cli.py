@@ -11,9 +11,10 @@ from pathlib import Path
 
 from . import __version__
 from . import config as config_mod
-from .checks import CATALOGUE, UnknownCheck, select
 from .report import FORMATS
-from .report.table import root_banner
+
+# The checks, the report formats and botocore are imported by the commands that use them, so that
+# `rootaudit --help` and `--version` answer at once (tests/test_cli.py checks what they import).
 
 EXIT_NOTHING_SCANNED = 2
 
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--org", action="store_true",
                       help="from the management account or a delegated administrator: scan every account")
     scan.add_argument("--org-role", help="role to assume in members (default from config: OrganizationAccountAccessRole)")
+    scan.add_argument("--org-workers", type=int, metavar="N",
+                      help="with --org: member accounts scanned at the same time, 1-256 (default: "
+                           "audit.org_max_workers in handbook.yml, else 32)")
     scan.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                       help="progress bar for --org (auto: only on a terminal)")
     _add_scan_options(scan)
@@ -77,8 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _check_ids(text: str | None) -> list[str] | None:
     if not text:
         return None
+    from .checks import UnknownCheck, select
+
     ids = [i.strip() for i in text.split(",") if i.strip()]
-    select(ids)  # raises UnknownCheck naming the unknown ids
+    try:
+        select(ids)
+    except UnknownCheck as exc:  # names the unknown ids
+        raise UsageError(str(exc)) from None
     return ids
 
 
@@ -111,6 +120,8 @@ def _exit_code(reports) -> int:
 
 
 def _finish(reports, args, org: bool = False) -> int:
+    from .report.table import root_banner
+
     text = FORMATS[args.format](reports, org=org)
     if args.format != "table" or args.output:
         for r in reports:  # the root warning goes to stderr so it is seen whatever the format
@@ -132,8 +143,10 @@ def cmd_scan(args) -> int:
     if args.org:
         from .org.scan import scan_organization
 
+        if args.org_workers is not None and not 1 <= args.org_workers <= 256:
+            raise UsageError("--org-workers must be a whole number from 1 to 256")
         reports = scan_organization(profile=args.profile, region=args.region, config=cfg, check_ids=ids,
-                                    role_name=args.org_role, progress=args.progress)
+                                    role_name=args.org_role, progress=args.progress, max_workers=args.org_workers)
         return _finish(reports, args, org=True)
     return _finish([scan(config=cfg, check_ids=ids, profile=args.profile, region=args.region)], args)
 
@@ -161,6 +174,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_checks(args) -> int:
+    from .checks import CATALOGUE
+
     for c in CATALOGUE:
         print(f"{c.id:<30} {c.severity:<9} {c.title}")
     return 0
@@ -191,8 +206,6 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("say what to do: scan, demo, checks, policy or alerts (see `rootaudit --help`)")
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"rootaudit: {exc}", file=sys.stderr)
-    except UnknownCheck as exc:
         print(f"rootaudit: {exc}", file=sys.stderr)
     except config_mod.ConfigError as exc:
         print(f"rootaudit: config: {exc}", file=sys.stderr)

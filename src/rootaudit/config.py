@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 # CloudTrail records a root console sign-in in us-east-1 (AWS's page on console sign-in events; us-east-2,
 # eu-north-1 and ap-southeast-2 appear there only for IAM users on the global endpoint):
 # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
@@ -42,7 +40,7 @@ class AuditConfig:
     require_all_signin_regions: bool = False  # False: only where AWS records root sign-in decides; the rest reported
     credential_report_timeout_seconds: float = 60.0
     org_role_name: str = "OrganizationAccountAccessRole"
-    org_max_workers: int = 8
+    org_max_workers: int = 32
     root_email_pattern: str | None = None
     org: dict[str, Any] = field(default_factory=dict)
 
@@ -131,15 +129,17 @@ def from_mapping(data: Any, source: str = "configuration") -> AuditConfig:
         require_all_signin_regions=require_all,
         credential_report_timeout_seconds=float(timeout),
         org_role_name=role,
-        org_max_workers=_int(audit, "org_max_workers", 8, 1, 64, source),
+        org_max_workers=_int(audit, "org_max_workers", 32, 1, 256, source),
         root_email_pattern=pattern,
         org=dict(org),
     )
 
 
 def parse(text: str, source: str = "configuration") -> AuditConfig:
-    try:
-        data = yaml.safe_load(text)
+    import yaml  # here, not at import: `rootaudit --help` and scans without a handbook.yml need no YAML
+
+    try:  # libyaml's loader where it is built in: the pure-Python one takes tens of ms of a CLI run
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}" if where else ""

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-import boto3
-
 from .checks import Check, select
 from .config import AuditConfig
-from .evidence.collector import Collector, Context
+from .evidence import clients
+from .evidence.collector import DEFAULT_WORKERS, Collector, Context
 from .evidence.errors import SourceError, SourceFailed, classify
 from .findings import Finding, Status, Verdict
 
@@ -71,13 +70,14 @@ def evaluate_check(check: Check, evidence: dict[str, Any], config: AuditConfig) 
     return verdict
 
 
-def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
-    """A boto3 session the usual way (SSO profiles included); raises botocore's ProfileNotFound."""
-    return boto3.Session(profile_name=profile, region_name=region)
+def make_session(profile: str | None = None, region: str | None = None):
+    """A session the usual way (SSO profiles included), as botocore (boto3's import is not needed to read an
+    account); raises botocore's ProfileNotFound."""
+    return clients.new_session(profile, region)
 
 
 def scan(
-    session: boto3.Session | None = None,
+    session: Any = None,
     config: AuditConfig | None = None,
     check_ids: list[str] | None = None,
     *,
@@ -85,7 +85,9 @@ def scan(
     profile: str | None = None,
     region: str | None = None,
     preset: dict[str, Any] | None = None,
-    root_session: boto3.Session | None = None,
+    root_session: Any = None,
+    retry_mode: str = "standard",
+    workers: int | None = None,
     handbook_url: str | None = None,
     now: datetime | None = None,
 ) -> Report:
@@ -99,8 +101,9 @@ def scan(
         except Exception as exc:
             reason = classify(exc, "sts:GetCallerIdentity", profile).message
             return _aborted(selected, reason, now, base)
-    region = region or session.region_name or DEFAULT_REGION
-    ctx = Context(session=session, config=config, region=region, profile=profile, root_session=root_session)
+    region = region or clients.region_of(session) or DEFAULT_REGION
+    ctx = Context(session=session, config=config, region=region, profile=profile, root_session=root_session,
+                  retry_mode=retry_mode, workers=workers or DEFAULT_WORKERS)
     collector = Collector(ctx, preset)
     report = Report(account_id=None, generated_at=now, findings=[], calls=ctx.calls)
     try:
@@ -108,6 +111,9 @@ def scan(
     except Exception as exc:  # e.g. a malformed AWS_ENDPOINT_URL
         return _aborted(selected, classify(exc, "sts:GetCallerIdentity", profile).message, now, base)
 
+    # Everything the checks need, at the same time; the caller's identity is among it and decides below
+    # whether anything could be read at all.
+    collector.prefetch({"caller"} | {name for check in selected for name in check.sources})
     try:
         caller = collector.get("caller")
         report.account_id, report.caller_arn = caller.get("account"), caller.get("arn")
@@ -127,6 +133,7 @@ def evaluate_all(checks: list[Check], collector: Collector, config: AuditConfig,
 
     Shared by scan() and the notebooks, so a notebook's verdict table is exactly what the CLI would report.
     """
+    collector.prefetch({name for check in checks for name in check.sources})  # concurrently; then pure
     findings = []
     fatal: SourceError | None = None
     for check in checks:

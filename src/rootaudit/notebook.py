@@ -88,13 +88,15 @@ class Audit:
         """
         if show:
             print(source_caption(source))
-        before = len(self.ctx.log)
+        before = set(self.ctx.source_log)
         try:
             value = self.collector.get(source)
         except SourceFailed as failed:
             print(f"{source}: ERROR: {failed.error.message}")
             return None
-        made = self.ctx.log[before:]
+        # The calls of this source and of any source it read for the first time, each under its own source
+        # (fetchers may run their calls in several threads, so the global log interleaves).
+        made = [line for name, lines in self.ctx.source_log.items() if name not in before for line in lines]
         if show:
             print("\n".join(made) if made else "(no new API call: already collected)")
             _show_json(value)

@@ -31,10 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="demo",
                         help=f"a shipped scenario ({', '.join(list_scenarios())}) or a path to a YAML file")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--latency-ms", type=float, default=None,
+                        help="milliseconds added to every AWS request, as AWS's round trips would "
+                             "(default: $ROOTAUDIT_EMULATOR_LATENCY_MS, else 0)")
     args = parser.parse_args(argv)
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-    emulator = Emulator(port=args.port)
+    emulator = Emulator(port=args.port, latency_ms=args.latency_ms)
     try:
         emulator.start()
     except OSError as exc:

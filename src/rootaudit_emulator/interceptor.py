@@ -11,6 +11,7 @@ import io
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -193,8 +194,11 @@ _REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 4
 class Interceptor:
     """WSGI middleware around moto's DomainDispatcherApplication."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]):
+    def __init__(self, app: Callable[..., Iterable[bytes]], latency_ms: float = 0):
         self.app = app
+        # Added to every AWS request, to measure a scan at AWS-like round-trip times (make bench); each request
+        # is served in its own thread, so concurrent requests wait side by side as they would on AWS.
+        self.latency_ms = latency_ms
         self.lock = threading.Lock()
         self.recorded: list[str] = []
         self.failures: list[Failure] = []
@@ -240,6 +244,8 @@ class Interceptor:
             return self.app(environ, start_response)
         with self.lock:
             self.recorded.append(op.name)
+        if self.latency_ms and "HTTP_X_MOTO_ACCOUNT_ID" not in environ:  # not the emulator's own set-up calls
+            time.sleep(self.latency_ms / 1000)
 
         failure = self._take_failure(op)
         if failure is not None:

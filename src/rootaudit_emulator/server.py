@@ -25,6 +25,7 @@ from . import faults, grafts, root_state, scenario
 from .interceptor import Interceptor
 
 _LOADER: botocore.loaders.Loader | None = None
+LATENCY_ENV = "ROOTAUDIT_EMULATOR_LATENCY_MS"
 
 
 def _shared_loader() -> botocore.loaders.Loader:
@@ -133,11 +134,14 @@ class _Server:
 class Emulator:
     """Start with ``start()`` (or ``with Emulator() as emu``), then ``load("demo")`` before each test."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", latency_ms: float | None = None):
+        """latency_ms: added to every AWS request (default: $ROOTAUDIT_EMULATOR_LATENCY_MS, else 0)."""
         self.host, self.port = host, port
         self.endpoint_url: str | None = None
         self.account: EmulatedAccount | None = None
-        self._interceptor = Interceptor(app=None)  # type: ignore[arg-type]  # app set when the server starts
+        if latency_ms is None:
+            latency_ms = float(os.environ.get(LATENCY_ENV) or 0)
+        self._interceptor = Interceptor(app=None, latency_ms=latency_ms)  # type: ignore[arg-type]  # app: at start
         self._server: _Server | None = None
         self._clients: dict[tuple[str, str, str], Any] = {}
         core = botocore.session.get_session()
@@ -248,6 +252,15 @@ class Emulator:
         """Switch every fault and failure knob off."""
         faults.clear()
         self._interceptor.clear_failures()
+
+    @property
+    def latency_ms(self) -> float:
+        """Milliseconds added to every AWS request (settable while running)."""
+        return self._interceptor.latency_ms
+
+    @latency_ms.setter
+    def latency_ms(self, value: float) -> None:
+        self._interceptor.latency_ms = value
 
     def recorded(self) -> list[str]:
         """Every operation received since the last load/clear, as "service:Action"."""

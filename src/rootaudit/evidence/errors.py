@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from botocore import exceptions as bce
-
 # Failures that mean nothing at all can be read from the account: the scan stops with exit code 2. Only in the home
 # region, though: the same codes from one other region (an opt-in region that is not enabled, a region of another
 # partition) say nothing about the rest of the account (see SourceError.region).
@@ -62,6 +60,8 @@ class SourceFailed(Exception):
 
 
 def classify(exc: BaseException, action: str, profile: str | None = None) -> SourceError:
+    from botocore import exceptions as bce  # here, not at import: `rootaudit --help` needs no botocore
+
     login = f"aws sso login --profile {profile}" if profile else "aws sso login (or refresh your credentials)"
     if isinstance(exc, bce.NoCredentialsError):
         return SourceError("NoCredentials", action, "no AWS credentials found: pass --profile or set AWS_PROFILE "

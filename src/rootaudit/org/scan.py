@@ -18,9 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable
-
-import boto3
+from typing import Any, Callable
 
 from ..checks import select
 from ..config import AuditConfig
@@ -35,29 +33,26 @@ from ..engine import (
     make_session,
     scan,
 )
-from ..evidence.collector import Collector, Context
+from ..evidence import clients
+from ..evidence.collector import DEFAULT_WORKERS, Collector, Context
 from ..evidence.errors import SourceFailed, classify
 from ..evidence.sources import SOURCES
 from ..findings import Status, Verdict
 from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
-from .scps import member_scps
+from .scps import Once, member_scps
 
 # What the audit task policy lets a root session read: a fact of each source (Source.root_session).
 ROOT_SESSION_SOURCES = {name for name, source in SOURCES.items() if source.root_session}
 
 
-def _session_from(creds: dict, region: str, base: boto3.Session) -> boto3.Session:
-    """A session for temporary credentials that reuses the base session's loaded service models.
+def _session_from(creds: dict, region: str, base: Any) -> clients.AccountSession:
+    """A member's temporary credentials, read through clients shared by every member of this scan.
 
-    Loading botocore's JSON models is the most expensive part of creating clients; sharing the loader
-    keeps a 500-account scan from reloading them 500 times.
+    A client per service per member would cost milliseconds of CPU each and a new connection for nearly
+    every call; shared clients sign each call with the member's credentials. Nothing of a member is kept
+    once its scan is done.
     """
-    import botocore.session
-
-    core = botocore.session.Session()
-    core.register_component("data_loader", base._session.get_component("data_loader"))
-    return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"], region_name=region, botocore_session=core)
+    return clients.account_session(creds, region, base)
 
 
 class Progress:
@@ -85,7 +80,7 @@ def same_findings(checks, status: Status, reason: str, base: str, account_id: st
 
 
 def _member_report(mgmt: Context, account: dict, org: dict, partition: str, config: AuditConfig, checks,
-                   role_name: str, root_sessions: bool, scp_cache: dict, scp_lock: threading.Lock, now: datetime, base: str,
+                   role_name: str, root_sessions: bool, scp_cache: Once, now: datetime, base: str,
                    org_features: dict | None = None) -> Report:
     account_id = account["Id"]
     region = mgmt.region
@@ -112,8 +107,7 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
         preset["scps"] = {"status": "management"}  # SCPs never apply to the management account
     else:
         try:
-            with scp_lock:
-                preset["scps"] = member_scps(mgmt, account_id, scp_cache, partition, org)
+            preset["scps"] = member_scps(mgmt, account_id, scp_cache, partition, org)
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
@@ -140,14 +134,14 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
         except SourceFailed:
             pass
     if member_session is not None:
-        report = scan(session=member_session, config=config, checks=checks, preset=preset,
+        report = scan(session=member_session, config=config, checks=checks, preset=preset, retry_mode="adaptive",
                       root_session=root_session, region=region, handbook_url=base, now=now)
     elif opened is not None:
         # Only the root credential checks can run, inside the audit root session, and those the management
         # account's reads already decide (SCPs, root email); the rest say why not.
         usable = [c for c in checks if set(c.sources) <= ROOT_SESSION_SOURCES | set(preset)]
         partial = scan(session=opened, config=config, checks=usable, preset=preset, root_session=opened,
-                       region=region, handbook_url=base, now=now)
+                       region=region, handbook_url=base, now=now, retry_mode="adaptive")
         blockers = root_session_blockers(preset.get("scps"))
         by_id = {f.check_id: _in_root_session(f, role_error, blockers) for f in partial.findings}
         report = Report(account_id=account_id, generated_at=now, calls=partial.calls, findings=[
@@ -178,7 +172,7 @@ def _in_root_session(finding, role_error: str, blockers: list[str]):
 
 def scan_organization(profile: str | None = None, region: str | None = None, config: AuditConfig | None = None,
                       check_ids: list[str] | None = None, role_name: str | None = None, progress: str = "auto",
-                      session: boto3.Session | None = None, max_workers: int | None = None,
+                      session: Any = None, max_workers: int | None = None,
                       on_account: Callable[[Report], None] | None = None) -> list[Report]:
     """Reports for the management account first, then every member, sorted by account id."""
     config = config or AuditConfig()
@@ -190,8 +184,12 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
         session = session or make_session(profile, region)
     except Exception as exc:
         return [_aborted(checks, classify(exc, "sts:GetCallerIdentity", profile).message, now, base)]
-    region = region or session.region_name or DEFAULT_REGION
-    mgmt = Context(session=session, config=config, region=region, profile=profile)
+    region = region or clients.region_of(session) or DEFAULT_REGION
+    workers = max_workers or config.org_max_workers
+    # Every member thread calls STS and Organizations through these clients: adaptive retries slow them all
+    # down together when AWS throttles the organization, and their connection pools fit every thread.
+    mgmt = Context(session=session, config=config, region=region, profile=profile, retry_mode="adaptive",
+                   workers=max(workers, DEFAULT_WORKERS))
     evidence = Collector(mgmt)
     try:
         caller = evidence.get("caller")
@@ -210,7 +208,7 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     role_name = role_name or config.org_role_name
 
     bar = Progress(len(accounts), progress)
-    scp_cache: dict = {}
+    scp_cache = Once()
     own = dict(evidence.values)
     if org.get("master_account_id") not in (None, caller["account"]):
         # A delegated administrator (ListAccounts answered): it can read its own SCP chain, and ListAccounts
@@ -227,11 +225,10 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     if on_account:
         on_account(management)
     members = [a for a in accounts if a["Id"] != caller["account"]]
-    scp_lock = threading.Lock()
     reports = [management]
-    with ThreadPoolExecutor(max_workers=max_workers or config.org_max_workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rootaudit-account") as pool:
         futures = {pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name, root_sessions, scp_cache,
-                               scp_lock, now, base, features): a for a in members}
+                               now, base, features): a for a in members}
         for future in as_completed(futures):
             account = futures[future]
             try:

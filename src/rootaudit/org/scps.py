@@ -6,10 +6,34 @@ any service gives that account read-only access to Organizations data
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 from ..evidence.collector import Context
 
 
-def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws", org_id: str | None = None) -> dict:
+class Once:
+    """A cache shared by the threads of an org scan: each key is fetched once, however many members ask for it
+    at the same time, and different keys are fetched side by side (no lock is held across a call)."""
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+        self._locks: dict = {}
+        self._lock = threading.Lock()
+
+    def once(self, key: Any, fetch: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:  # only the threads that want this key wait for its one fetch
+            if key not in self._values:
+                self._values[key] = fetch()  # a failure is not cached: the next member tries again
+            return self._values[key]
+
+
+def scp_chain(ctx: Context, account_id: str, cache: Once, partition: str = "aws", org_id: str | None = None) -> dict:
     """SCPs that apply to a member: attached to it, to each ancestor OU and to the root.
 
     Run from the management account. `cache` is shared across accounts so each OU's and each
@@ -17,10 +41,8 @@ def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws"
     """
     targets, node = [account_id], account_id
     while True:
-        key = ("parents", node)
-        if key not in cache:
-            cache[key] = ctx.paginate("organizations", "ListParents", "Parents", ChildId=node)
-        parents = cache[key]
+        parents = cache.once(("parents", node),
+                             lambda node=node: ctx.paginate("organizations", "ListParents", "Parents", ChildId=node))
         if not parents:
             break
         node = parents[0]["Id"]
@@ -29,22 +51,18 @@ def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws"
             break
     policies = []
     for target in targets:
-        key = ("policies", target)
-        if key not in cache:
-            cache[key] = ctx.paginate("organizations", "ListPoliciesForTarget", "Policies", TargetId=target,
-                                      Filter="SERVICE_CONTROL_POLICY")
-        for summary in cache[key]:
-            pkey = ("policy", summary["Id"])
-            if pkey not in cache:
-                cache[pkey] = ctx.call("organizations", "DescribePolicy", PolicyId=summary["Id"])["Policy"]
-            policy = cache[pkey]
+        summaries = cache.once(("policies", target), lambda target=target: ctx.paginate(
+            "organizations", "ListPoliciesForTarget", "Policies", TargetId=target, Filter="SERVICE_CONTROL_POLICY"))
+        for summary in summaries:
+            policy = cache.once(("policy", summary["Id"]), lambda pid=summary["Id"]: ctx.call(
+                "organizations", "DescribePolicy", PolicyId=pid)["Policy"])
             policies.append({"id": summary["Id"], "name": summary.get("Name"), "target": target,
                              "content": policy.get("Content", "")})
     # The account, partition and organization let the check evaluate the policies for this account's root user.
     return {"status": "ok", "policies": policies, "account_id": account_id, "partition": partition, "org_id": org_id}
 
 
-def member_scps(ctx: Context, account_id: str, cache: dict, partition: str, org: dict) -> dict:
+def member_scps(ctx: Context, account_id: str, cache: Once, partition: str, org: dict) -> dict:
     """The SCP evidence for a member: its chain, or why there is none to read.
 
     An organization with only consolidated billing features has no SCPs at all, so nothing can restrict its

@@ -1,15 +1,26 @@
-"""Output formats. Each takes a list of Reports (one per account) and returns text."""
+"""Output formats. Each takes a list of Reports (one per account) and returns text.
+
+A format's module is imported when it is first used, so `rootaudit --help` does not load them all.
+"""
 from __future__ import annotations
 
-from . import junit, markdown, ocsf, table
-from .jsonfmt import render as render_json
+from importlib import import_module
+
+
+def _lazy(module: str):
+    def render(reports, org: bool = False) -> str:
+        return import_module(f"{__name__}.{module}").render(reports, org=org)
+
+    render.__name__ = f"render_{module}"
+    return render
+
 
 FORMATS = {
-    "table": table.render,
-    "json": render_json,
-    "ocsf": ocsf.render,
-    "junit": junit.render,
-    "markdown": markdown.render,
+    "table": _lazy("table"),
+    "json": _lazy("jsonfmt"),
+    "ocsf": _lazy("ocsf"),
+    "junit": _lazy("junit"),
+    "markdown": _lazy("markdown"),
 }
 
 __all__ = ["FORMATS"]

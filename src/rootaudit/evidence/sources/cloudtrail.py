@@ -64,29 +64,29 @@ def _read_foreign_org_trail(ctx: Context, item: dict, region: str, custom_select
 @register("trails", ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
           depends=("caller",), doc="CloudTrail trails, with logging status and management-event selectors")
 def _trails(ctx: Context, ev: Collector) -> list[dict]:
-    account = ev.get("caller")["account"]
     trails = ctx.call("cloudtrail", "DescribeTrails", includeShadowTrails=True).get("trailList", [])
-    out = []
-    for t in trails:
-        arn = t.get("TrailARN") or ""
-        owner = arn.split(":")[4] if arn.count(":") >= 5 else account
-        item = {
-            "name": t.get("Name"), "arn": arn, "home_region": t.get("HomeRegion"), "owner_account": owner,
-            "multi_region": bool(t.get("IsMultiRegionTrail")), "organization_trail": bool(t.get("IsOrganizationTrail")),
-            "log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
-        }
-        if item["multi_region"]:  # only multi-region trails can satisfy the checks: skip status calls otherwise
-            region = item["home_region"] or ctx.region
-            if item["organization_trail"] and owner != account:
-                _read_foreign_org_trail(ctx, item, region, t.get("HasCustomEventSelectors"))
-                out.append(item)
-                continue
-            try:
-                _read_status(ctx, item, region)
-                _read_selectors(ctx, item, region)
-            except SourceFailed as failed:
-                if failed.error.fatal:
-                    raise
-                item["error"] = failed.error.message
-        out.append(item)
-    return out
+    account = ev.get("caller")["account"]  # after DescribeTrails: the caller is read meanwhile (prefetch)
+    return ctx.map(lambda t: _trail(ctx, t, account), trails)  # each trail's calls side by side
+
+
+def _trail(ctx: Context, t: dict, account: str) -> dict:
+    """One trail, with its logging status and selectors when it is multi-region."""
+    arn = t.get("TrailARN") or ""
+    owner = arn.split(":")[4] if arn.count(":") >= 5 else account
+    item = {
+        "name": t.get("Name"), "arn": arn, "home_region": t.get("HomeRegion"), "owner_account": owner,
+        "multi_region": bool(t.get("IsMultiRegionTrail")), "organization_trail": bool(t.get("IsOrganizationTrail")),
+        "log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+    }
+    if item["multi_region"]:  # only multi-region trails can satisfy the checks: skip status calls otherwise
+        region = item["home_region"] or ctx.region
+        if item["organization_trail"] and owner != account:
+            _read_foreign_org_trail(ctx, item, region, t.get("HasCustomEventSelectors"))
+            return item
+        try:  # independent calls: both at once
+            ctx.map(lambda read: read(ctx, item, region), (_read_status, _read_selectors))
+        except SourceFailed as failed:
+            if failed.error.fatal:
+                raise
+            item["error"] = failed.error.message
+    return item

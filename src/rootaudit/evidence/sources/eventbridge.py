@@ -57,15 +57,17 @@ def _eventbridge(ctx: Context, ev: Collector) -> dict:
     """
     caller = ev.get("caller")
     account, partition = caller["account"], caller.get("partition") or "aws"
-    regions: dict[str, dict] = {}
-    for region, role in ctx.config.signin_plan(partition).items():
+    plan = ctx.config.signin_plan(partition)
+
+    def read(region: str) -> dict:
+        role = plan[region]
         if role == "other-partition":  # the caller's credentials cannot reach it: do not call
-            regions[region] = {"role": role}
-            continue
+            return {"role": role}
         try:
-            regions[region] = {"role": role, "rules": _matching_rules(ctx, region, account, partition)}
+            return {"role": role, "rules": _matching_rules(ctx, region, account, partition)}
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
-            regions[region] = {"role": role, "error": failed.error.message, "action": failed.error.action}
-    return regions
+            return {"role": role, "error": failed.error.message, "action": failed.error.action}
+
+    return dict(zip(plan, ctx.map(read, plan)))  # the regions side by side
