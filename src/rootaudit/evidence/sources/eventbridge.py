@@ -70,4 +70,4 @@ def _eventbridge(ctx: Context, ev: Collector) -> dict:
                 raise
             return {"role": role, "error": failed.error.message, "action": failed.error.action}
 
-    return dict(zip(plan, ctx.map(read, plan)))  # the regions side by side
+    return dict(zip(plan, ctx.map(read, plan), strict=True))  # the regions side by side
