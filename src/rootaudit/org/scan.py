@@ -40,6 +40,7 @@ from ..evidence.errors import SourceFailed, classify
 from ..evidence.sources import SOURCES
 from ..findings import Status, Verdict
 from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
+from .rcps import signin_rcps
 from .scps import member_scps
 
 # What the audit task policy lets a root session read: a fact of each source (Source.root_session).
@@ -118,6 +119,9 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
             if failed.error.fatal:
                 raise
             preset["scps"] = {"status": "error", "reason": failed.error.message}
+        if any("signin_rcps" in c.sources for c in checks):  # only when a selected check reads them
+            with scp_lock:
+                preset["signin_rcps"] = signin_rcps(mgmt, account_id, org.get("id"), scp_cache)
 
     # AssumeRoot targets member accounts only; it is opened only if the role cannot read root's facts.
     root_session = (LazyRootSession(mgmt, account_id, partition, _session_from)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from ..evidence.collector import Context
 
 
-def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws", org_id: str | None = None) -> dict:
-    """SCPs that apply to a member: attached to it, to each ancestor OU and to the root.
+def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws", org_id: str | None = None,
+              policy_type: str = "SERVICE_CONTROL_POLICY") -> dict:
+    """SCPs (or RCPs, with policy_type) that apply to a member: attached to it, to each ancestor OU and to the root.
 
     Run from the management account. `cache` is shared across accounts so each OU's and each
     policy's calls are made once per organization, not once per member.
@@ -29,10 +30,10 @@ def scp_chain(ctx: Context, account_id: str, cache: dict, partition: str = "aws"
             break
     policies = []
     for target in targets:
-        key = ("policies", target)
+        key = ("policies", policy_type, target)
         if key not in cache:
             cache[key] = ctx.paginate("organizations", "ListPoliciesForTarget", "Policies", TargetId=target,
-                                      Filter="SERVICE_CONTROL_POLICY")
+                                      Filter=policy_type)
         for summary in cache[key]:
             pkey = ("policy", summary["Id"])
             if pkey not in cache:

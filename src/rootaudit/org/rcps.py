@@ -1,0 +1,32 @@
+"""What the org scan presets as `signin_rcps` for a member: the RCPs that reach it and the organization's switch.
+
+RCPs never apply to the management account (Organizations user guide, RCPs), so only members get this.
+Console authorization at the organization scope is read once per scan, with the organization id as targetId.
+"""
+from __future__ import annotations
+
+from ..evidence.collector import Context
+from ..evidence.errors import SourceFailed
+from ..evidence.sources.signin import authorization
+from .scps import scp_chain
+
+
+def signin_rcps(ctx: Context, account_id: str, organization_id: str | None, cache: dict) -> dict:
+    """Preset for one member; `cache` is the org scan's shared cache (callers hold its lock)."""
+    try:
+        chain = scp_chain(ctx, account_id, cache, policy_type="RESOURCE_CONTROL_POLICY")
+    except SourceFailed as failed:
+        if failed.error.fatal:
+            raise
+        if failed.error.kind == "PolicyTypeNotEnabledException":  # RCPs not enabled: none can apply
+            chain = {"status": "ok", "policies": [], "rcps_enabled": False}
+        else:
+            return {"status": "error", "reason": failed.error.message}
+    if ("signin-org-authorization",) not in cache:
+        try:
+            cache[("signin-org-authorization",)] = authorization(ctx, organization_id) if organization_id else None
+        except SourceFailed as failed:
+            if failed.error.fatal:
+                raise
+            cache[("signin-org-authorization",)] = {"enabled": None, "error": failed.error.message}
+    return dict(chain, organization_authorization=cache[("signin-org-authorization",)])
