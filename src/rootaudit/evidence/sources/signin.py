@@ -22,9 +22,36 @@ SIGNIN_REGION = "us-east-1"
 SDK_KNOWN_GOOD = "1.44.8"
 
 
+def pin_endpoint(client: Any) -> Any:
+    """Make a configured endpoint (endpoint_url / AWS_ENDPOINT_URL) win for every Sign-In operation.
+
+    botocore's Sign-In endpoint rules (1.44.8) resolve the control-plane operations (console authorization,
+    resource policy) to https://signin.<region>.api.aws before they look at a configured endpoint, so an
+    override is silently ignored for them. Against AWS nothing changes (no override is configured); against an
+    emulator or a proxy the request goes where the caller said, never to AWS behind its back.
+    """
+    override = getattr(getattr(client, "_ruleset_resolver", None), "_builtins", {}).get("SDK::Endpoint")
+    if override and not getattr(client, "_rootaudit_pinned", False):
+        from urllib.parse import urlsplit, urlunsplit
+
+        base = urlsplit(override)
+
+        def to_override(request: Any, **_: Any) -> None:
+            url = urlsplit(request.url)
+            request.url = urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + url.path, url.query, ""))
+
+        client.meta.events.register("before-sign.signin", to_override)
+        client._rootaudit_pinned = True
+    return client
+
+
+def _client(ctx: Context) -> Any:
+    return pin_endpoint(ctx.client("signin", SIGNIN_REGION))
+
+
 def _has_operations(ctx: Context) -> bool:
     try:
-        client = ctx.client("signin", SIGNIN_REGION)
+        client = _client(ctx)
     except UnknownServiceError:
         return False
     return all(hasattr(client, op) for op in ("get_console_authorization_configuration", "get_resource_policy"))
@@ -33,6 +60,7 @@ def _has_operations(ctx: Context) -> bool:
 def authorization(ctx: Context, target_id: str | None = None) -> dict:
     """GetConsoleAuthorizationConfiguration for the caller's account, or for an organization id."""
     params = {"targetId": target_id} if target_id else {}
+    _client(ctx)  # pinned before the first call
     try:
         r = ctx.call("signin", "GetConsoleAuthorizationConfiguration", SIGNIN_REGION, **params)
     except SourceFailed as failed:
