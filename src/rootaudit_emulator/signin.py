@@ -237,3 +237,72 @@ def set_raw_policy(account_id: str, statements: list[dict]) -> None:
     cannot produce: AWS does not document what it stores)."""
     with STATE.lock:  # botocore's member names are lower case (effect, principal, action, resource, condition)
         STATE.raw_policies[account_id] = [{str(k).lower(): v for k, v in s.items()} for s in statements]
+
+
+# ---- scenario schema ----------------------------------------------------------------------------------------
+#
+#   signin:                                 # the audited account (also organization.members[].signin)
+#     console_authorization: true|false     # default false, as in AWS
+#     statements: [{source_ip, vpc_source_ip, source_vpc, vpc_endpoint, requested_region,
+#                   excluded_principal: break-glass | root | <ARN>}]    # made with PutResourcePermissionStatement
+#     policy: [<raw statement>]             # returned by GetResourcePolicy as given (shapes Put cannot make)
+#   organization:
+#     signin_authorization: true|false      # console authorization for the whole organization
+#     rcps: [{name, signin_cidrs: [...], targets: [root | ou:<name> | account:<id or name>]}]
+
+BREAK_GLASS_ROLE = "BreakGlassConsole"
+_STATEMENT_KEYS = {"source_ip": "sourceIp", "vpc_source_ip": "vpcSourceIp", "source_vpc": "sourceVpc",
+                   "vpc_endpoint": "signinSourceVpce", "requested_region": "requestedRegion",
+                   "excluded_principal": "excludedPrincipal"}
+
+
+def validate_spec(c: Any, value: Any, where: str) -> dict[str, Any] | None:
+    """Check a ``signin:`` mapping with the scenario's checker; None when absent."""
+    if value is None:
+        return None
+    s = c.mapping(value, where, {"console_authorization", "statements", "policy"})
+    statements = []
+    for i, st in enumerate(c.listof(s.get("statements"), f"{where}.statements")):
+        w = f"{where}.statements[{i}]"
+        m = c.mapping(st, w, set(_STATEMENT_KEYS))
+        statements.append({k: c.text(m.get(k), f"{w}.{k}") for k in _STATEMENT_KEYS if m.get(k) is not None})
+        if not any(k in statements[-1] for k in ("source_ip", "vpc_source_ip", "source_vpc", "vpc_endpoint")):
+            raise c.fail(w, "give at least one network: source_ip, vpc_source_ip, source_vpc or vpc_endpoint")
+    policy = c.listof(s.get("policy"), f"{where}.policy")
+    if not all(isinstance(p, dict) for p in policy):
+        raise c.fail(f"{where}.policy", "expected a list of statements (mappings)")
+    return {"console_authorization": c.boolean(s.get("console_authorization"), f"{where}.console_authorization",
+                                               False),
+            "statements": statements, "policy": policy}
+
+
+def _principal(value: str, account_id: str) -> str:
+    if value == "break-glass":
+        return f"arn:aws:iam::{account_id}:role/{BREAK_GLASS_ROLE}"
+    if value == "root":
+        return f"arn:aws:iam::{account_id}:root"
+    return value
+
+
+def apply_spec(spec: dict[str, Any] | None, client: Any, account_id: str) -> None:
+    """Create an account's Sign-In state through the API (statements, switch); raw policies in-process."""
+    if not spec:
+        return
+    api = client("signin", account_id, WRITE_REGION)
+    for st in spec["statements"]:
+        params = {_STATEMENT_KEYS[k]: (_principal(v, account_id) if k == "excluded_principal" else v)
+                  for k, v in st.items()}
+        api.put_resource_permission_statement(**params)
+    if spec["policy"]:
+        set_raw_policy(account_id, spec["policy"])
+    if spec["console_authorization"]:
+        api.put_console_authorization_configuration()
+
+
+def root_rcp(cidrs: list[str]) -> str:
+    """An RCP that refuses root's console sign-in from outside ``cidrs`` (as in the how-to)."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "RootSignInOnlyFromExpectedNetworks", "Effect": "Deny", "Principal": "*",
+        "Action": "signin:Authenticate", "Resource": "*",
+        "Condition": {"ArnLike": {"signin:PrincipalArn": "arn:aws:iam::*:root"},
+                      "NotIpAddressIfExists": {"aws:SourceIp": cidrs}}}]})
