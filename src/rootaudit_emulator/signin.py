@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import threading
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -65,6 +66,37 @@ def _check(value: dict, shape: Any, what: str) -> None:
     report = ParamValidator().validate(value, shape)
     if report.has_errors():
         raise SigninError("ValidationException", 400, f"{what}: {report.generate_report()}")
+    problem = _constraints(value, shape, "")
+    if problem:
+        raise SigninError("ValidationException", 400, f"{what}: {problem}")
+
+
+def _constraints(value: Any, shape: Any, path: str) -> str | None:
+    """What botocore's client-side validator leaves to the service: patterns, maxima, enums."""
+    meta, kind = shape.metadata, shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                found = _constraints(value[name], member, f"{path}.{name}".lstrip("."))
+                if found:
+                    return found
+    elif kind == "list" and isinstance(value, list):
+        if "max" in meta and len(value) > meta["max"]:
+            return f"{path} has more than {meta['max']} items"
+        return next((p for v in value if (p := _constraints(v, shape.member, f"{path}[]"))), None)
+    elif kind == "map" and isinstance(value, dict):
+        return next((p for v in value.values() if (p := _constraints(v, shape.value, f"{path}{{}}"))), None)
+    elif kind == "string" and isinstance(value, str):
+        if "max" in meta and len(value) > meta["max"]:
+            return f"{path} is longer than {meta['max']}"
+        if "pattern" in meta and not re.fullmatch(meta["pattern"], value):
+            return f"{path} does not match {meta['pattern']}"
+        if shape.enum and value not in shape.enum:
+            return f"{path} is not one of {', '.join(shape.enum)}"
+    elif kind in ("integer", "long") and isinstance(value, int):
+        if "max" in meta and value > meta["max"]:
+            return f"{path} is above {meta['max']}"
+    return None
 
 
 def _wire(value: Any, shape: Any) -> Any:
@@ -139,7 +171,6 @@ def handle(action: str, params: dict, caller: str, region: str) -> dict:
                 STATE.authorization[target] = True
             elif action.startswith("Delete"):
                 STATE.authorization[target] = False
-                return {}
             return {"targetId": target, "scope": _scope(target),
                     "consoleAuthorizationEnabled": STATE.authorization.get(target, False)}
         mine = STATE.statements.setdefault(caller, {})
