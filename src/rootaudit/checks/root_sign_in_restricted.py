@@ -111,6 +111,8 @@ def evaluate(ev, config):
             return error(f"no account statement restricts root, and the RCPs could not be read: {rcps.get('reason')}",
                          **evidence)
         note = f" ({', '.join(unreadable)} could not be parsed)" if unreadable else ""
+        if rcps.get("status") == "management":
+            note += "; RCPs never apply to the management account, so only its own Sign-In policy can"
         return failed("console authorization is on, but no Sign-In statement or RCP keeps root's sign-in to "
                       "expected networks" + note, **evidence)
     for r in usable:
