@@ -168,6 +168,16 @@ CASES = [
     # break-glass gone wrong: root itself is the excluded principal
     ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(excluded=ROOT_ARN)]),
                                  "signin_rcps": {"status": "no-organization"}}, F, "excludes root itself"),
+    # AWS does not evaluate the policy at all for an excluded principal: one statement excluding root is enough
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(),
+                                                                      signin_statement(excluded=ROOT_ARN)]),
+                                 "signin_rcps": {"status": "no-organization"}}, F, "excludes root itself"),
+    # the management account: its organization's switch counts; RCPs never do
+    ("root-sign-in-restricted", {"signin_console": signin(enabled=False, statements=[signin_statement()]),
+                                 "signin_rcps": {"status": "management", "organization_authorization":
+                                                 {"enabled": True}}}, P, "only from 203.0.113.0/24"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[]), "signin_rcps": {"status": "management"}},
+     F, "RCPs never apply to the management account"),
     # a statement for one role only does not cover root
     ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(
         principal={"AWS": "arn:aws:iam::123456789012:role/Dev"})]), "signin_rcps": {"status": "management"}},

@@ -81,6 +81,10 @@ def evaluate(ev, config):
         found, excluding = restrictions(console.get("statements") or [], root_arn, "the account's Sign-In policy")
     except (ValueError, AttributeError, TypeError) as exc:
         return error(f"the account's Sign-In policy could not be read ({exc})")
+    if excluding:
+        # AWS: for an excluded principal "the resource-based policy is not evaluated" (PutResourcePermissionStatement),
+        # so one statement excluding root takes root out of the whole account policy, not just that statement.
+        found = []
     unreadable: list[str] = []
     if rcps.get("status") == "ok":
         f, e, unreadable = _rcp_findings(rcps, root_arn)

@@ -11,6 +11,15 @@ from ..evidence.sources.signin import authorization
 from .scps import scp_chain
 
 
+KEY = ("signin-org-authorization",)
+
+
+def seed_organization_authorization(cache: dict, management_rcps: dict | None) -> None:
+    """Reuse the switch the management account already read, so the organization is asked once per scan."""
+    if isinstance(management_rcps, dict) and "organization_authorization" in management_rcps:
+        cache[KEY] = management_rcps["organization_authorization"]
+
+
 def signin_rcps(ctx: Context, account_id: str, organization_id: str | None, cache: dict) -> dict:
     """Preset for one member; `cache` is the org scan's shared cache (callers hold its lock)."""
     try:
@@ -22,11 +31,11 @@ def signin_rcps(ctx: Context, account_id: str, organization_id: str | None, cach
             chain = {"status": "ok", "policies": [], "rcps_enabled": False}
         else:
             return {"status": "error", "reason": failed.error.message}
-    if ("signin-org-authorization",) not in cache:
+    if KEY not in cache:
         try:
-            cache[("signin-org-authorization",)] = authorization(ctx, organization_id) if organization_id else None
+            cache[KEY] = authorization(ctx, organization_id) if organization_id else None
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
-            cache[("signin-org-authorization",)] = {"enabled": None, "error": failed.error.message}
-    return dict(chain, organization_authorization=cache[("signin-org-authorization",)])
+            cache[KEY] = {"enabled": None, "error": failed.error.message}
+    return dict(chain, organization_authorization=cache[KEY])

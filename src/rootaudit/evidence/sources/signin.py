@@ -104,13 +104,26 @@ def _signin_console(ctx: Context, ev: Collector) -> dict:
             "statements": statements(policy)}
 
 
-@register("signin_rcps", (), depends=("organization", "caller"), management_only=True,
-          doc="RCPs that reach this account, and the organization's console authorization")
+@register("signin_rcps", ("signin:GetConsoleAuthorizationConfiguration",), depends=("organization", "caller"),
+          management_only=True, doc="RCPs that reach this account, and the organization's console authorization")
 def _signin_rcps(ctx: Context, ev: Collector) -> dict:
-    """RCPs are readable only from the management account; the org scan presets them for members."""
+    """RCPs are readable only from the management account; the org scan presets them for members.
+
+    The management account gets no RCPs (they never apply to it) but does read its organization's switch: AWS lets
+    console authorization be turned on for a whole organization, and does not say the management account is left
+    out of it.
+    """
     org, caller = ev.get("organization"), ev.get("caller")
     if org is None:
         return {"status": "no-organization"}
-    if org.get("master_account_id") == caller.get("account"):
-        return {"status": "management"}  # RCPs never apply to the management account
-    return {"status": "not-readable"}
+    if org.get("master_account_id") != caller.get("account"):
+        return {"status": "not-readable"}
+    out: dict[str, Any] = {"status": "management"}
+    if caller.get("partition") == "aws" and org.get("id") and _has_operations(ctx):
+        try:
+            out["organization_authorization"] = authorization(ctx, org["id"])
+        except SourceFailed as failed:
+            if failed.error.fatal:
+                raise
+            out["organization_authorization"] = {"enabled": None, "error": failed.error.message}
+    return out
