@@ -313,3 +313,12 @@ def test_malformed_expected_networks_are_an_error_naming_the_key():
                 "now": NOW}
     verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, cfg)
     assert verdict.status == E and "org.root_signin.expected_cidrs" in verdict.reason
+
+
+def test_vpc_source_ips_are_private_and_not_compared_with_public_ranges():
+    statement = signin_statement(cidrs=())
+    statement["condition"]["NotIpAddressIfExists"] = {"aws:VpcSourceIp": ["10.0.0.0/16"]}
+    statement["condition"]["StringNotEqualsIfExists"] = {"aws:SourceVpc": ["vpc-0123456789abcdef0"]}
+    evidence = {"signin_console": signin(statements=[statement]), "signin_rcps": {"status": "management"}, "now": NOW}
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, SIGNIN_CFG)
+    assert verdict.status == P and "10.0.0.0/16" in verdict.reason, verdict.reason

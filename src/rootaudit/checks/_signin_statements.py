@@ -12,12 +12,14 @@ import ipaddress
 from typing import Any
 
 ACTIONS = ("signin:authenticate", "signin:*", "*")
-NETWORK_KEYS = {"aws:sourceip": "cidrs", "aws:vpcsourceip": "cidrs", "aws:sourcevpc": "vpcs",
+# aws:VpcSourceIp is a private address inside a VPC: kept apart from public ranges, never compared with them.
+NETWORK_KEYS = {"aws:sourceip": "cidrs", "aws:vpcsourceip": "vpc_source_ips", "aws:sourcevpc": "vpcs",
                 "aws:sourcevpce": "vpc_endpoints"}
+KINDS = ("cidrs", "vpc_source_ips", "vpcs", "vpc_endpoints")
 IDENTITY_KEYS = ("signin:principalarn", "aws:principalarn")
-NEGATED = {"cidrs": ("notipaddress",), "vpcs": ("stringnotequals", "stringnotlike"),
+NEGATED = {"cidrs": ("notipaddress",), "vpc_source_ips": ("notipaddress",), "vpcs": ("stringnotequals", "stringnotlike"),
            "vpc_endpoints": ("stringnotequals", "stringnotlike")}
-POSITIVE = {"cidrs": ("ipaddress",), "vpcs": ("stringequals", "stringlike"),
+POSITIVE = {"cidrs": ("ipaddress",), "vpc_source_ips": ("ipaddress",), "vpcs": ("stringequals", "stringlike"),
             "vpc_endpoints": ("stringequals", "stringlike")}
 OPEN = {"0.0.0.0/0", "::/0"}
 
@@ -56,7 +58,7 @@ def read_statement(st: Any, root_arn: str) -> dict | None:
     condition = _get(st, "condition") or {}
     if not isinstance(condition, dict):
         raise ValueError("a condition block that is not a mapping")
-    networks: dict[str, list] = {"cidrs": [], "vpcs": [], "vpc_endpoints": []}
+    networks: dict[str, list] = {k: [] for k in KINDS}
     negated = positive = False
     excluded: list[str] = []
     unknown: list[str] = []
@@ -97,7 +99,7 @@ def restrictions(stmts: list, root_arn: str, source: str) -> tuple[list[dict], l
             found.append(dict(r, source=source, kind="deny"))
     allows = [r for r in read if r["effect"] == "allow" and not r["root_excluded"]]
     if not found and allows and all(r["positive"] and not r["negated"] and not r["unknown"] for r in allows):
-        merged = {k: [v for r in allows for v in r["networks"][k]] for k in ("cidrs", "vpcs", "vpc_endpoints")}
+        merged = {k: [v for r in allows for v in r["networks"][k]] for k in KINDS}
         found.append({"source": source, "kind": "allow-list", "sid": None, "networks": merged, "excluded": [],
                       "negated": False, "positive": True})
     return found, excluding

@@ -6,9 +6,8 @@ import json
 
 from ..findings import Status, error, failed, manual, not_applicable, passed
 from .model import Check
-from ._signin_statements import open_to_all, outside, restrictions
+from ._signin_statements import KINDS, open_to_all, outside, restrictions
 
-KINDS = ("cidrs", "vpcs", "vpc_endpoints")
 CONFIG_KEYS = {"cidrs": "expected_cidrs", "vpcs": "expected_vpcs", "vpc_endpoints": "expected_vpc_endpoints"}
 
 
@@ -124,7 +123,7 @@ def evaluate(ev, config):
         if bad:
             return failed(f"{r['source']} lets root sign in from {', '.join(bad)}, which handbook.yml "
                           "(org.root_signin) does not list as expected", **evidence)
-    compared = any(expected[k] for k in KINDS)
+    compared = any(expected.values())
     return passed(_describe(usable[0]) + ("" if compared else "; handbook.yml lists no expected networks, so they "
                                           "were not compared"), **evidence)
 
