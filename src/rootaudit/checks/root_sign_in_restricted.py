@@ -6,7 +6,7 @@ import json
 
 from ..findings import Status, error, failed, manual, not_applicable, passed
 from .model import Check
-from ._signin_statements import KINDS, open_to_all, outside, restrictions
+from ..signin_statements import KINDS, open_to_all, outside, restrictions
 
 CONFIG_KEYS = {"cidrs": "expected_cidrs", "vpcs": "expected_vpcs", "vpc_endpoints": "expected_vpc_endpoints"}
 

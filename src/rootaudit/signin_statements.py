@@ -1,6 +1,7 @@
 """Read AWS Sign-In statements (a Sign-In resource-based policy or an RCP) for what they do to root's sign-in.
 
-Pure helpers for root-sign-in-restricted. AWS documents the action (signin:Authenticate), the condition keys
+Pure helpers for the check root-sign-in-restricted and the root-activity notebook (kept outside checks/, where every
+module is a check). AWS documents the action (signin:Authenticate), the condition keys
 (aws:SourceIp, aws:VpcSourceIp, aws:SourceVpc, aws:SourceVpce, signin:PrincipalArn) and that RCPs are Deny
 policies; it does not document the exact statement a PutResourcePermissionStatement call stores, so both a Deny
 with negated network tests and an allow-list of Allow statements with network tests are understood.
@@ -17,7 +18,8 @@ NETWORK_KEYS = {"aws:sourceip": "cidrs", "aws:vpcsourceip": "vpc_source_ips", "a
                 "aws:sourcevpce": "vpc_endpoints"}
 KINDS = ("cidrs", "vpc_source_ips", "vpcs", "vpc_endpoints")
 IDENTITY_KEYS = ("signin:principalarn", "aws:principalarn")
-NEGATED = {"cidrs": ("notipaddress",), "vpc_source_ips": ("notipaddress",), "vpcs": ("stringnotequals", "stringnotlike"),
+NEGATED = {"cidrs": ("notipaddress",), "vpc_source_ips": ("notipaddress",),
+           "vpcs": ("stringnotequals", "stringnotlike"),
            "vpc_endpoints": ("stringnotequals", "stringnotlike")}
 POSITIVE = {"cidrs": ("ipaddress",), "vpc_source_ips": ("ipaddress",), "vpcs": ("stringequals", "stringlike"),
             "vpc_endpoints": ("stringequals", "stringlike")}
