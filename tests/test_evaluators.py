@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from evidence_builders import (
+    BREAK_GLASS,
     DENY_ROOT,
     DENY_ROOT_NO_EXCEPTION,
     LOG_GROUP,
@@ -13,13 +14,16 @@ from evidence_builders import (
     days_ago,
     eventbridge,
     monitoring,
+    rcps,
     report,
+    root_rcp,
     rule,
     scp,
+    signin,
+    signin_statement,
     summary,
     trail,
 )
-from evidence_builders import BREAK_GLASS, rcps, root_rcp, signin, signin_statement
 from rootaudit.checks import BY_ID, CATALOGUE
 from rootaudit.config import AuditConfig
 from rootaudit.engine import evaluate_check

@@ -11,13 +11,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from evidence_builders import ACCOUNT, NOW, caller
 from rootaudit.checks import BY_ID
 from rootaudit.config import AuditConfig
 from rootaudit.engine import evaluate_check
 from rootaudit.evidence.collector import Collector, Context
 from rootaudit.findings import Status
-
-from evidence_builders import ACCOUNT, NOW, caller
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import ipaddress
 import json
 
 from ..findings import Status, error, failed, manual, not_applicable, passed
-from .model import Check
 from ..signin_statements import KINDS, open_to_all, outside, restrictions
+from .model import Check
 
 CONFIG_KEYS = {"cidrs": "expected_cidrs", "vpcs": "expected_vpcs", "vpc_endpoints": "expected_vpc_endpoints"}
 

@@ -10,7 +10,6 @@ from ..evidence.errors import SourceFailed
 from ..evidence.sources.signin import authorization
 from .scps import scp_chain
 
-
 KEY = ("signin-org-authorization",)
 
 
