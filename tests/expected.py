@@ -46,7 +46,9 @@ EXPECTED = {
     },
     "organization-delegated-admin": {  # the delegated administrator's own single-account scan
         "caller-not-root": P, "root-mfa-enabled": P, "root-hardware-mfa": P, "root-no-access-keys": P,
-        "root-no-signing-certificates": P, "root-not-recently-used": P, "cloudtrail-multi-region": P,
+        "root-no-signing-certificates": P, "root-not-recently-used": P,
+        # a member scanned on its own: its console authorization is off, RCPs and the organization's switch unread
+        "root-sign-in-restricted": M, "cloudtrail-multi-region": P,
         "root-usage-alarm": M, "root-activity-alert": P, "security-contact-registered": P,
         "root-email-distribution-list": M, "org-central-root-access": P, "org-scp-denies-root": M,
     },
