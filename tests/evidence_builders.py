@@ -91,3 +91,42 @@ DENY_ROOT = {"Version": "2012-10-17", "Statement": [{
 DENY_ROOT_NO_EXCEPTION = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Deny", "Action": "*", "Resource": "*",
     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}}]}
+
+
+# AWS Sign-In console access control (root-sign-in-restricted)
+BREAK_GLASS = f"arn:aws:iam::{ACCOUNT}:role/BreakGlassConsole"
+
+
+def signin_statement(cidrs=("203.0.113.0/24",), excluded=BREAK_GLASS, effect="Deny", principal=None, vpcs=()):
+    """A Sign-In statement as botocore returns it (lower-case member names), in the Deny form the emulator stores."""
+    condition = {}
+    if cidrs:
+        condition["NotIpAddressIfExists"] = {"aws:SourceIp": list(cidrs)}
+    if vpcs:
+        condition["StringNotEqualsIfExists"] = {"aws:SourceVpc": list(vpcs)}
+    if excluded:
+        condition["ArnNotEquals"] = {"signin:PrincipalArn": [excluded]}
+    return {"effect": effect, "principal": principal or {"AWS": "*"}, "action": ["signin:Authenticate"],
+            "resource": "*", "condition": condition}
+
+
+def signin(enabled=True, statements=(), status="ok"):
+    return {"status": status, "account": ACCOUNT, "authorization": {"enabled": enabled, "scope": "ACCOUNT",
+                                                                    "target": ACCOUNT, "configured": True},
+            "statements": list(statements)}
+
+
+def root_rcp(cidrs=("203.0.113.0/24",)):
+    import json
+
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "RootSignInOnlyFromExpectedNetworks", "Effect": "Deny", "Principal": "*",
+        "Action": "signin:Authenticate", "Resource": "*",
+        "Condition": {"ArnLike": {"signin:PrincipalArn": "arn:aws:iam::*:root"},
+                      "NotIpAddressIfExists": {"aws:SourceIp": list(cidrs)}}}]})
+
+
+def rcps(content=None, org_enabled=True):
+    policies = [] if content is None else [{"id": "p-rcp1", "name": "root-signin", "target": "r-abcd",
+                                            "content": content}]
+    return {"status": "ok", "policies": policies, "organization_authorization": {"enabled": org_enabled}}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -42,6 +43,17 @@ def client(account, service, region=None):
         _SESSIONS[key] = account.session()
     return _SESSIONS[key].client(service, region_name=region or account.region, endpoint_url=account.endpoint_url,
                                  config=NO_RETRY)
+
+
+def signin_client(account, region="us-east-1", **config):
+    """A Sign-In client bound to the emulator. Pinned: botocore's rules send Sign-In's control-plane operations to
+    signin.<region>.api.aws whatever endpoint_url says (see test_signin_clients_never_leave_loopback)."""
+    from rootaudit_emulator.signin import pin_endpoint
+
+    key = tuple(sorted(account.credentials.values()))
+    session = _SESSIONS.setdefault(key, account.session())
+    return pin_endpoint(session.client("signin", region_name=region, endpoint_url=account.endpoint_url,
+                                       config=NO_RETRY.merge(Config(**config))))
 
 
 def code(excinfo) -> str:
@@ -511,6 +523,8 @@ PROTOCOL_CASES = [  # operation, call, AccessDenied as the service sends it, Thr
     ("account:GetAlternateContact",
      lambda a: client(a, "account").get_alternate_contact(AlternateContactType="SECURITY"),
      "AccessDeniedException", "TooManyRequestsException"),
+    ("signin:GetResourcePolicy", lambda a: signin_client(a).get_resource_policy(), "AccessDeniedException",
+     "TooManyRequestsError"),
     ("organizations:DescribeOrganization", lambda a: client(a, "organizations").describe_organization(),
      "AccessDeniedException", "TooManyRequestsException"),
 ]
@@ -760,3 +774,120 @@ def test_scps_never_restrict_the_management_account(emulator):
     management = creds_session(DUMMY_CREDENTIALS)
     assert management.client("sts", endpoint_url=acct.endpoint_url).get_caller_identity()["Account"] == "123456789012"
     assert management.client("iam", endpoint_url=acct.endpoint_url).get_account_summary()["SummaryMap"]
+
+
+# ============================================================================================ AWS Sign-In
+
+
+def test_signin_clients_never_leave_loopback(emulator):
+    """botocore 1.44.8's Sign-In rules resolve control-plane operations to signin.<region>.api.aws before they
+    read endpoint_url; the product and the emulator pin the configured endpoint. This test fails if either the
+    pin stops working or botocore starts honouring endpoint_url (then the pin can go)."""
+    from rootaudit.evidence.sources.signin import pin_endpoint
+
+    acct = emulator.load("standalone")
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def capture(request, **_):
+        seen.append(request.url)
+        raise Stop
+
+    raw = acct.session().client("signin", region_name="us-east-1", endpoint_url=acct.endpoint_url)
+    raw.meta.events.register("before-send.signin", capture)
+    with pytest.raises(Stop):
+        raw.get_console_authorization_configuration()
+    assert seen[-1].startswith("https://signin.us-east-1.api.aws/")  # what botocore does on its own
+    with pytest.raises(Stop):
+        pin_endpoint(raw).get_console_authorization_configuration()
+    assert seen[-1] == f"{acct.endpoint_url}/get-console-authorization-configuration"
+
+
+def test_signin_console_access_control_round_trip(emulator):
+    acct = emulator.load("demo")
+    api = signin_client(acct)
+    assert api.get_console_authorization_configuration()["consoleAuthorizationEnabled"] is False  # AWS's default
+    sid = api.put_resource_permission_statement(sourceIp="203.0.113.0/24", sourceVpc="vpc-0123456789abcdef0",
+                                                requestedRegion="eu-west-1",
+                                                excludedPrincipal=f"arn:aws:iam::{acct.account_id}:role/BreakGlass"
+                                                )["statementId"]
+    assert len(sid) == 64
+    policy = api.get_resource_policy()["signinResourceBasedPolicy"]
+    [statement] = policy["statement"]
+    assert statement["effect"] == "Deny" and statement["action"] == ["signin:Authenticate"]
+    assert statement["condition"]["NotIpAddressIfExists"] == {"aws:SourceIp": ["203.0.113.0/24"]}
+    assert statement["condition"]["StringNotEqualsIfExists"] == {"aws:SourceVpc": ["vpc-0123456789abcdef0"]}
+    assert api.list_resource_permission_statements()["permissionStatements"] == [
+        {"sid": sid, "condition": statement["condition"]}]
+    on = api.put_console_authorization_configuration()
+    assert (on["consoleAuthorizationEnabled"], on["scope"], on["targetId"]) == (True, "ACCOUNT", acct.account_id)
+    api.delete_resource_permission_statement(statementId=sid)
+    assert api.get_resource_policy()["signinResourceBasedPolicy"]["statement"] == []
+    with pytest.raises(ClientError) as excinfo:
+        api.delete_resource_permission_statement(statementId=sid)
+    assert code(excinfo) == "ResourceNotFoundException"
+    api.delete_console_authorization_configuration()
+    assert api.get_console_authorization_configuration()["consoleAuthorizationEnabled"] is False
+    assert api.list_sessions()["items"] == []  # nothing documented to emulate: no sessions
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda api: api.put_resource_permission_statement(excludedPrincipal="arn:aws:iam::123456789012:role/X"),
+     "at least one network"),
+    (lambda api: api.put_resource_permission_statement(sourceVpc="vpc-0123456789abcdef0"), "requestedRegion"),
+    (lambda api: api.get_console_authorization_configuration(targetId="not-an-id"), "targetId"),  # the model
+    (lambda api: api.list_resource_permission_statements(maxResults=1000), "maxResults"),
+])
+def test_signin_requests_are_validated_against_the_model(emulator, call, message):
+    acct = emulator.load("demo")
+    api = signin_client(acct, parameter_validation=False)  # let bad input reach the emulator, as a raw request would
+    with pytest.raises(ClientError) as excinfo:
+        call(api)
+    assert code(excinfo) == "ValidationException" and message in str(excinfo.value)
+
+
+def test_signin_writes_only_in_us_east_1_and_targets_by_role(emulator):
+    acct = emulator.load("organization")
+    with pytest.raises(ClientError) as excinfo:
+        signin_client(acct, "eu-west-1").put_console_authorization_configuration()
+    assert code(excinfo) == "ValidationException"
+    org_id = client(acct, "organizations").describe_organization()["Organization"]["Id"]
+    org = signin_client(acct).get_console_authorization_configuration(targetId=org_id)
+    assert (org["consoleAuthorizationEnabled"], org["scope"]) == (True, "ORGANIZATION")  # the scenario's switch
+    member = emulator.load("member-no-root-credentials")
+    with pytest.raises(ClientError) as excinfo:
+        signin_client(member).get_console_authorization_configuration(targetId="123456789012")
+    assert code(excinfo) == "AccessDeniedException"
+
+
+def test_signin_scenarios_and_reset(emulator):
+    acct = emulator.load({"extends": "demo", "description": "x", "signin": {
+        "console_authorization": True, "statements": [{"source_ip": "198.51.100.0/24", "excluded_principal": "root"}],
+        "policy": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["signin:Authenticate"],
+                    "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}}]}})
+    api = signin_client(acct)
+    statements = api.get_resource_policy()["signinResourceBasedPolicy"]["statement"]
+    assert [s["effect"] for s in statements] == ["Allow", "Deny"]
+    root = f"arn:aws:iam::{acct.account_id}:root"
+    assert statements[1]["condition"]["ArnNotEquals"] == {"signin:PrincipalArn": [root]}
+    assert api.get_console_authorization_configuration()["consoleAuthorizationEnabled"] is True
+    emulator.reset()
+    acct = emulator.load("demo")
+    api = signin_client(acct)
+    assert api.get_resource_policy()["signinResourceBasedPolicy"]["statement"] == []
+    assert api.get_console_authorization_configuration()["consoleAuthorizationEnabled"] is False
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"signin": {"statements": [{"excluded_principal": "root"}]}}, "signin.statements[0]: give at least one network"),
+    ({"signin": {"console_authorization": "yes"}}, "signin.console_authorization: expected true or false"),
+    ({"signin": {"on": True}}, "unknown key(s) on"),
+    ({"organization": {"role": "management", "rcps": [{"signin_cidrs": ["203.0.113.0/24"], "targets": ["ou:Nope"]}]}},
+     "unknown OU 'Nope'"),
+    ({"organization": {"role": "management", "rcps": [{"targets": ["root"]}]}}, "signin_cidrs"),
+])
+def test_signin_scenario_validation_names_the_key(emulator, spec, message):
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        emulator.load(dict(spec, description="x"))

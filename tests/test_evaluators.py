@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from evidence_builders import (
+    BREAK_GLASS,
     DENY_ROOT,
     DENY_ROOT_NO_EXCEPTION,
     LOG_GROUP,
@@ -13,9 +14,13 @@ from evidence_builders import (
     days_ago,
     eventbridge,
     monitoring,
+    rcps,
     report,
+    root_rcp,
     rule,
     scp,
+    signin,
+    signin_statement,
     summary,
     trail,
 )
@@ -155,6 +160,59 @@ CASES = [
     ("org-central-root-access", {"org_features": {"status": "not-management"}}, NA, "management or IAM delegated"),
     ("org-central-root-access", {"org_features": {"status": "ok"}}, E, "nothing usable"),
 
+    # root-sign-in-restricted (AWS Sign-In console access control)
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
+                                 "signin_rcps": {"status": "no-organization"}}, P, "only from 203.0.113.0/24"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
+                                 "signin_rcps": {"status": "no-organization"}}, P, BREAK_GLASS),
+    ("root-sign-in-restricted", {"signin_console": signin(enabled=False, statements=[signin_statement()]),
+                                 "signin_rcps": {"status": "management"}}, F, "console authorization is off"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[]),
+                                 "signin_rcps": {"status": "management"}}, F, "no Sign-In statement or RCP"),
+    # break-glass gone wrong: root itself is the excluded principal
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(excluded=ROOT_ARN)]),
+                                 "signin_rcps": {"status": "no-organization"}}, F, "excludes root itself"),
+    # AWS does not evaluate the policy at all for an excluded principal: one statement excluding root is enough
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(),
+                                                                      signin_statement(excluded=ROOT_ARN)]),
+                                 "signin_rcps": {"status": "no-organization"}}, F, "excludes root itself"),
+    # the management account: its organization's switch counts; RCPs never do
+    ("root-sign-in-restricted", {"signin_console": signin(enabled=False, statements=[signin_statement()]),
+                                 "signin_rcps": {"status": "management", "organization_authorization":
+                                                 {"enabled": True}}}, P, "only from 203.0.113.0/24"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[]), "signin_rcps": {"status": "management"}},
+     F, "RCPs never apply to the management account"),
+    # a statement for one role only does not cover root
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(
+        principal={"AWS": "arn:aws:iam::123456789012:role/Dev"})]), "signin_rcps": {"status": "management"}},
+     F, "no Sign-In statement"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(cidrs=("0.0.0.0/0",))]),
+                                 "signin_rcps": {"status": "management"}}, F, "no Sign-In statement"),
+    # a member, org scan: only an RCP restricts root, the organization-level switch is on
+    ("root-sign-in-restricted", {"signin_console": signin(enabled=False), "signin_rcps": rcps(root_rcp())},
+     P, "RCP 'root-signin'"),
+    ("root-sign-in-restricted", {"signin_console": signin(enabled=False), "signin_rcps": rcps(root_rcp(),
+                                                                                              org_enabled=False)},
+     F, "console authorization is off"),
+    ("root-sign-in-restricted", {"signin_console": signin(), "signin_rcps": rcps("not json")},
+     F, "could not be parsed"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[]), "signin_rcps": {"status": "not-readable"}},
+     M, "--org"),
+    ("root-sign-in-restricted", {"signin_console": {"status": "not-readable",
+                                                    "action": "signin:GetConsoleAuthorizationConfiguration"},
+                                 "signin_rcps": {"status": "no-organization"}}, M, "grant"),
+    ("root-sign-in-restricted", {"signin_console": {"status": "sdk-too-old", "botocore": "1.35.0",
+                                                    "needed": "1.44.8"},
+                                 "signin_rcps": {"status": "no-organization"}}, M, "1.44.8"),
+    ("root-sign-in-restricted", {"signin_console": {"status": "partition", "partition": "aws-cn"},
+                                 "signin_rcps": {"status": "no-organization"}}, NA, "aws-cn"),
+    ("root-sign-in-restricted", {"signin_console": {"status": "ok"}, "signin_rcps": {"status": "no-organization"}},
+     E, "could not be read"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[]),
+                                 "signin_rcps": {"status": "error", "reason": "access denied"}}, E, "access denied"),
+    ("root-sign-in-restricted", {"signin_console": signin(statements=[{"effect": "Deny", "action": "signin:*",
+                                                                        "condition": ["not", "a", "map"]}]),
+                                 "signin_rcps": {"status": "management"}}, E, "could not be read"),
     ("org-scp-denies-root", {"scps": scp(DENY_ROOT)}, P, "aws:AssumedRoot exception"),
     ("org-scp-denies-root", {"scps": scp(DENY_ROOT_NO_EXCEPTION)}, P, "WARNING"),
     ("org-scp-denies-root", {"scps": {"status": "ok", "policies": []}}, F, "no SCP"),
@@ -229,3 +287,42 @@ def test_signin_plan_follows_the_partition():
     assert cfg.signin_plan("aws-us-gov") == {}  # GovCloud: root never signs in to the console
     strict = AuditConfig(signin_regions=("us-east-2",), require_all_signin_regions=True)
     assert strict.signin_plan("aws") == {"us-east-1": "required", "us-east-2": "required"}
+
+
+SIGNIN_CFG = AuditConfig(org={"root_signin": {"expected_cidrs": ["203.0.113.0/24", "198.51.100.0/24"]}})
+
+
+@pytest.mark.parametrize("cidrs, expected, phrase", [
+    (("203.0.113.0/25",), P, "only from 203.0.113.0/25"),  # inside an expected range
+    (("203.0.113.0/24", "192.0.2.0/24"), F, "192.0.2.0/24"),  # one range that handbook.yml does not list
+    (("not-a-cidr",), F, "not-a-cidr"),
+])
+def test_sign_in_networks_are_compared_with_handbook_yml(cidrs, expected, phrase):
+    evidence = {"signin_console": signin(statements=[signin_statement(cidrs=cidrs)]),
+                "signin_rcps": {"status": "management"}, "now": NOW}
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, SIGNIN_CFG)
+    assert (verdict.status, phrase in verdict.reason) == (expected, True), verdict.reason
+
+
+def test_sign_in_without_expected_networks_says_they_were_not_compared():
+    evidence = {"signin_console": signin(statements=[signin_statement(cidrs=("192.0.2.0/24",))]),
+                "signin_rcps": {"status": "management"}, "now": NOW}
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, CFG)
+    assert verdict.status == P and "not compared" in verdict.reason
+
+
+def test_malformed_expected_networks_are_an_error_naming_the_key():
+    cfg = AuditConfig(org={"root_signin": {"expected_cidrs": "203.0.113.0/24"}})
+    evidence = {"signin_console": signin(statements=[signin_statement()]), "signin_rcps": {"status": "management"},
+                "now": NOW}
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, cfg)
+    assert verdict.status == E and "org.root_signin.expected_cidrs" in verdict.reason
+
+
+def test_vpc_source_ips_are_private_and_not_compared_with_public_ranges():
+    statement = signin_statement(cidrs=())
+    statement["condition"]["NotIpAddressIfExists"] = {"aws:VpcSourceIp": ["10.0.0.0/16"]}
+    statement["condition"]["StringNotEqualsIfExists"] = {"aws:SourceVpc": ["vpc-0123456789abcdef0"]}
+    evidence = {"signin_console": signin(statements=[statement]), "signin_rcps": {"status": "management"}, "now": NOW}
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, SIGNIN_CFG)
+    assert verdict.status == P and "10.0.0.0/16" in verdict.reason, verdict.reason

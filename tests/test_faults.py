@@ -16,6 +16,7 @@ import pytest
 
 from expected import EXPECTED
 from rootaudit import config as config_mod
+from rootaudit.checks import CATALOGUE
 from rootaudit.config import AuditConfig
 from rootaudit.engine import scan
 from rootaudit_emulator import Emulator
@@ -47,7 +48,7 @@ def test_no_credentials_is_an_error_verdict_for_every_check(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     report = scan(session=boto3.Session(region_name="us-east-1"), config=CFG)
     assert report.aborted and "no AWS credentials" in report.aborted and report.exit_code() == 2
-    assert set(statuses(report).values()) == {"ERROR"} and len(report.findings) == 13
+    assert set(statuses(report).values()) == {"ERROR"} and len(report.findings) == len(CATALOGUE)
 
 
 def test_expired_credentials(load, emulator):

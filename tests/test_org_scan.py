@@ -76,6 +76,20 @@ def test_scp_check_reaches_pass_warn_and_fail(org_reports):
     assert scp["100000000014"].status.value == "FAIL"
 
 
+def test_sign_in_restriction_reads_rcps_for_members_only(org_reports):
+    """RCPs reach members (PASS under Production's RCP, FAIL elsewhere); the management account is judged on its
+    own Sign-In policy, because RCPs never apply to it."""
+    reports, recorded = org_reports
+    signin = {r.account_id: next(f for f in r.findings if f.check_id == "root-sign-in-restricted") for r in reports}
+    management, production = signin["123456789012"], signin["100000000001"]
+    assert management.status.value == "PASS" and "account's Sign-In policy" in management.reason
+    assert production.status.value == "PASS" and "RootSignInExpectedNetworks" in production.reason
+    assert signin["100000000008"].status.value == "FAIL"
+    # the organization's switch is read once per scan, not once per member
+    # management + the organization once + 18 members reached by their role (one has none, one is suspended)
+    assert recorded.count("signin:GetConsoleAuthorizationConfiguration") == 1 + 1 + 18
+
+
 def test_member_root_emails_are_judged(org_reports):
     reports, _ = org_reports
     email = {r.account_id: next(f for f in r.findings if f.check_id == "root-email-distribution-list")

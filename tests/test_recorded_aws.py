@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from recorded import RecordedSession
 
+from recorded import RecordedSession
 from rootaudit.config import AuditConfig
 from rootaudit.engine import scan
 from rootaudit.evidence import samples

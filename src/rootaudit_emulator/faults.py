@@ -183,7 +183,7 @@ def error_for(service: str, code: str) -> tuple[str, int]:
     if code == "AccessDenied":
         if service == "sns":
             return "AuthorizationError", 403
-        if service == "account":
+        if service in ("account", "signin"):
             return "AccessDeniedException", 403
         if service in JSON_SERVICES:
             return "AccessDeniedException", 400
@@ -193,6 +193,8 @@ def error_for(service: str, code: str) -> tuple[str, int]:
             return "Throttled", 429
         if service == "account":
             return "TooManyRequestsException", 429
+        if service == "signin":
+            return "TooManyRequestsError", 429
         if service == "organizations":
             return "TooManyRequestsException", 400
         if service in JSON_SERVICES:

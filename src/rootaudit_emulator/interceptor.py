@@ -276,6 +276,11 @@ class Interceptor:
                 message = (f"User: arn:aws:iam::{session.account_id}:root is not authorized to perform: {op.name} "
                            f"because no session policy allows the {op.name} action")
                 return self._answer(start_response, *error_response(op, code, message, status))
+        if op.service == "signin":  # moto has no Sign-In service: answered in-process (signin.py)
+            from .signin import respond
+
+            account = _account_of(op)
+            return self._answer(start_response, *respond(op.action, _peek_body(environ), account, op.region))
         return self.app(environ, start_response)
 
     @staticmethod

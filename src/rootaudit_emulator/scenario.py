@@ -21,6 +21,7 @@ Schema (every key optional unless marked; ``days ago`` values are relative to lo
                    root_only: bool, target: bool}]
     alternate_contacts: {security|billing|operations: {name, email, phone, title}}
     contact_information: {FullName, AddressLine1, City, PostalCode, CountryCode, PhoneNumber, ...}
+    signin: {console_authorization, statements, policy}   # AWS Sign-In console access control (see signin.py)
     organization:
       role: management | member            # required: the audited account's role
       management_account_id: "123456789012"
@@ -38,6 +39,8 @@ Schema (every key optional unless marked; ``days ago`` values are relative to lo
                  root: <posture>, security_contact: bool}]   # the audited member's posture is the top-level ``root``
       delegated_administrators: [{account: <id or name>, services: [iam.amazonaws.com, ...]}]
       generate_members: N                  # N more generated members with varied postures (see build_org)
+      signin_authorization: bool           # console authorization for the whole organization
+      rcps: [{name, signin_cidrs: [...], targets: [...]}]   # RCPs refusing root's sign-in elsewhere
     faults: [{fault: <name>, account: "<12 digits>", times: N, <options>}]   # errors AWS really returns, below
     failures:                              # older, lower-level knobs; prefer faults
       credential_report_never_ready: bool  # = the credential_report_in_progress fault without times
@@ -83,6 +86,7 @@ import yaml
 
 from . import faults as faults_mod
 from . import root_state as rs
+from . import signin
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 DEFAULT_ACCOUNT = rs.DEFAULT_ACCOUNT
@@ -280,7 +284,7 @@ def validate(data: dict[str, Any], name: str) -> dict[str, Any]:
     top = c.mapping(data, "top level", {
         "name", "description", "account_id", "region", "caller", "root", "iam_users", "iam_inventory",
         "cloudtrail", "root_usage_alarm", "eventbridge", "alternate_contacts", "contact_information",
-        "organization", "failures", "faults"})
+        "organization", "failures", "faults", "signin"})
     description = c.text(top.get("description"), "description")
     if not description:
         raise c.fail("description", "every scenario needs a description of what it shows")
@@ -291,6 +295,7 @@ def validate(data: dict[str, Any], name: str) -> dict[str, Any]:
         "region": region,
         "caller": c.choice(top.get("caller"), "caller", ("admin", "root"), "admin"),
         "root": _posture(c, top.get("root"), "root"),
+        "signin": signin.validate_spec(c, top.get("signin"), "signin"),
     }
 
     org = top.get("organization")
@@ -427,7 +432,8 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
     w = "organization"
     o = c.mapping(value, w, {"role", "management_account_id", "management_email", "management_root", "feature_set",
                              "features", "features_error", "access_role", "ous", "scps", "members",
-                             "generate_members", "trusted_access", "delegated_administrators"})
+                             "generate_members", "trusted_access", "delegated_administrators",
+                             "signin_authorization", "rcps"})
     out: dict[str, Any] = {
         "role": c.choice(o.get("role"), f"{w}.role", ("management", "member"), None),
         "management_account_id": c.text(o.get("management_account_id"), f"{w}.management_account_id",
@@ -454,7 +460,8 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
     members, seen = [], set()
     for i, member in enumerate(c.listof(o.get("members"), f"{w}.members")):
         mw = f"{w}.members[{i}]"
-        m = c.mapping(member, mw, {"id", "name", "email", "ou", "status", "access_role", "root", "security_contact"})
+        m = c.mapping(member, mw, {"id", "name", "email", "ou", "status", "access_role", "root", "security_contact",
+                                   "signin"})
         entry = {
             "id": c.text(m.get("id"), f"{mw}.id", None, r"\d{12}"),
             "name": c.text(m.get("name"), f"{mw}.name", f"member-{i + 1}"),
@@ -464,6 +471,7 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
             "access_role": c.boolean(m.get("access_role"), f"{mw}.access_role", True),
             "root": _posture(c, m.get("root"), f"{mw}.root") if m.get("root") is not None else None,
             "security_contact": c.boolean(m.get("security_contact"), f"{mw}.security_contact", False),
+            "signin": signin.validate_spec(c, m.get("signin"), f"{mw}.signin"),
         }
         if entry["id"] is None or entry["email"] is None:
             raise c.fail(mw, "id and email are required")
@@ -507,7 +515,34 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
                     for j, x in enumerate(c.listof(a.get("services"), f"{aw}.services"))]
         admins.append({"account": ref, "services": services or ["iam.amazonaws.com"]})
     out["delegated_administrators"] = admins
+    out["signin_authorization"] = c.boolean(o.get("signin_authorization"), f"{w}.signin_authorization", False)
+    rcps = []
+    for i, rcp in enumerate(c.listof(o.get("rcps"), f"{w}.rcps")):
+        rw = f"{w}.rcps[{i}]"
+        r = c.mapping(rcp, rw, {"name", "signin_cidrs", "targets"})
+        cidrs = [c.text(x, f"{rw}.signin_cidrs[{j}]", None, r"[0-9a-fA-F.:]+/\d{1,3}")
+                 for j, x in enumerate(c.listof(r.get("signin_cidrs"), f"{rw}.signin_cidrs"))]
+        if not cidrs:
+            raise c.fail(f"{rw}.signin_cidrs", "give the networks root may sign in from")
+        rcps.append({"name": c.text(r.get("name"), f"{rw}.name", f"RootSignIn{i + 1}", r"[\w+=,.@-]{1,128}"),
+                     "cidrs": cidrs, "targets": _targets(c, r.get("targets"), rw, out["ous"], names, seen)})
+    out["rcps"] = rcps
     return out
+
+
+def _targets(c: _Checker, value: Any, where: str, ous: list[str], names: dict[str, str], seen: set[str]) -> list:
+    targets = []
+    for j, target in enumerate(c.listof(value, f"{where}.targets")):
+        t = c.text(target, f"{where}.targets[{j}]", None, r"root|ou:.+|account:.+")
+        kind, _, ref = t.partition(":")
+        if kind == "ou" and ref not in ous:
+            raise c.fail(f"{where}.targets[{j}]", f"unknown OU {ref!r}")
+        if kind == "account":
+            ref = names.get(ref, ref)
+            if ref not in seen:
+                raise c.fail(f"{where}.targets[{j}]", f"unknown member account {t[8:]!r}")
+        targets.append((kind, ref))
+    return targets
 
 
 # ============================================================================================ generated orgs
@@ -617,6 +652,7 @@ def apply(spec: dict[str, Any], client: ClientFactory) -> Applied:
     trail_groups = _apply_cloudtrail(spec, client, audited, management)
     _apply_alarm(spec, client, trail_groups)
     _apply_eventbridge(spec, client, audited)
+    signin.apply_spec(spec["signin"], client, audited)
     for kind, contact in spec["alternate_contacts"].items():
         client("account", audited, region).put_alternate_contact(AlternateContactType=kind, **contact)
     if spec["contact_information"]:
@@ -655,6 +691,19 @@ def _apply_organization(org: dict[str, Any], client: ClientFactory, region: str,
         for service in admin["services"]:
             orgs.enable_aws_service_access(ServicePrincipal=service)
             orgs.register_delegated_administrator(AccountId=admin["account"], ServicePrincipal=service)
+    for member in members:
+        if member.get("signin") and member["id"] != audited:
+            signin.apply_spec(member["signin"], client, member["id"])
+    for rcp in org["rcps"]:
+        policy = orgs.create_policy(Name=rcp["name"], Type="RESOURCE_CONTROL_POLICY",
+                                    Description="Root console sign-in only from expected networks",
+                                    Content=signin.root_rcp(rcp["cidrs"]))
+        for kind, ref in rcp["targets"]:
+            target = root_id if kind == "root" else ou_ids[ref] if kind == "ou" else ref
+            orgs.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=target)
+    if org["signin_authorization"]:
+        org_id = orgs.describe_organization()["Organization"]["Id"]
+        client("signin", management, signin.WRITE_REGION).put_console_authorization_configuration(targetId=org_id)
     for scp in org["scps"]:
         if scp["kind"] == "deny-all":
             description, content = "Deny every principal everything (a quarantined account)", DENY_ALL_SCP

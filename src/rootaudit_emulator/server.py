@@ -21,7 +21,7 @@ import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
-from . import faults, grafts, root_state, scenario
+from . import faults, grafts, root_state, scenario, signin
 from .interceptor import Interceptor
 
 _LOADER: botocore.loaders.Loader | None = None
@@ -93,7 +93,8 @@ class EmulatedAccount:
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A client bound to this emulator explicitly (handy in tests that do not set AWS_ENDPOINT_URL)."""
-        return self.session().client(service, region_name=region or self.region, endpoint_url=self.endpoint_url)
+        client = self.session().client(service, region_name=region or self.region, endpoint_url=self.endpoint_url)
+        return signin.pin_endpoint(client) if service == "signin" else client
 
 
 class _Server:
@@ -188,6 +189,7 @@ class Emulator:
             answer.read()
         root_state.clear_overrides()
         faults.clear()
+        signin.STATE.clear()
         self._interceptor.clear_failures()
         self._interceptor.clear_recorded()
         self.account = None
@@ -225,6 +227,8 @@ class Emulator:
             request.headers["x-moto-account-id"] = account_id
 
         client.meta.events.register("before-send", add_account_header)
+        if service == "signin":
+            signin.pin_endpoint(client)
         self._clients[key] = client
         return client
 

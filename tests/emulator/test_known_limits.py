@@ -61,3 +61,16 @@ def test_limit_scp_conditions_limited(emulator):
     # on AWS: AccessDenied (127.0.0.1 is outside 192.0.2.0/24); the emulator does not evaluate IP conditions
     session.client("iam", endpoint_url=account.endpoint_url).get_account_summary()
     emulator.reset()
+
+
+def test_limit_signin_statement_form_assumed(account):
+    from rootaudit_emulator.signin import pin_endpoint
+
+    signin = pin_endpoint(account.client("signin"))
+    glass = "arn:aws:iam::123456789012:role/BreakGlass"
+    signin.put_resource_permission_statement(sourceIp="203.0.113.0/24", excludedPrincipal=glass)
+    statement = signin.get_resource_policy()["signinResourceBasedPolicy"]["statement"][-1]  # after the scenario's own
+    # the emulator's assumption, not AWS's documented form (AWS documents none)
+    assert statement["effect"] == "Deny" and statement["action"] == ["signin:Authenticate"]
+    assert statement["condition"] == {"NotIpAddressIfExists": {"aws:SourceIp": ["203.0.113.0/24"]},
+                                      "ArnNotEquals": {"signin:PrincipalArn": [glass]}}

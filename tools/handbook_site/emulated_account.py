@@ -13,6 +13,8 @@ from functools import cache
 
 import yaml
 
+# Services moto lacks entirely, answered by the emulator's own module in front of moto (rootaudit_emulator/<name>.py).
+OWN_SERVICES = ("signin",)
 GRAFT_MARK = "_rootaudit_originals"  # the attribute grafts._graft keeps the replaced methods in
 SERVICE_MODEL = {"cloudtrail": "cloudtrail", "cloudwatch": "cloudwatch", "events": "events", "iam": "iam",
                  "logs": "logs", "organizations": "organizations", "sts": "sts", "account": "account"}
@@ -76,8 +78,11 @@ def render_support() -> str:
     lines = ["### Operations the checks call", "",
              "Every action in the [least-privilege policy](iam-policy.md), and who answers it in the emulator.", "",
              "| Action | Answered by |", "|---|---|"]
+    own = set(OWN_SERVICES)
     for action in check_operations():
-        lines.append(f"| `{action}` | {'graft' if action in answered else 'moto'} |")
+        who = "emulator (moto has no such service)" if action.split(":")[0] in own else (
+            "graft" if action in answered else "moto")
+        lines.append(f"| `{action}` | {who} |")
     lines += ["", "### Grafted operations", "",
               f"{len(graft_rows)} places where the emulator replaces part of moto: *handler* means the emulator's "
               "code answers the request (reading moto's data), *moto model* that moto answers but a model method "

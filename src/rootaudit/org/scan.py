@@ -39,6 +39,7 @@ from ..evidence.errors import SourceFailed, classify
 from ..evidence.sources import SOURCES
 from ..findings import Status, Verdict
 from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
+from .rcps import seed_organization_authorization, signin_rcps
 from .scps import Once, member_scps
 
 # What the audit task policy lets a root session read: a fact of each source (Source.root_session).
@@ -112,6 +113,8 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
             if failed.error.fatal:
                 raise
             preset["scps"] = {"status": "error", "reason": failed.error.message}
+        if any("signin_rcps" in c.sources for c in checks):  # only when a selected check reads them
+            preset["signin_rcps"] = signin_rcps(mgmt, account_id, org.get("id"), scp_cache)
 
     # AssumeRoot targets member accounts only; it is opened only if the role cannot read root's facts.
     root_session = (LazyRootSession(mgmt, account_id, partition, _session_from)
@@ -207,8 +210,14 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     root_sessions = bool({"RootSessions", "RootCredentialsManagement"} & set(features.get("enabled") or []))
     role_name = role_name or config.org_role_name
 
+    if any("signin_rcps" in c.sources for c in checks):
+        try:  # read once here: the management report and every member's preset share it
+            evidence.get("signin_rcps")
+        except SourceFailed:
+            pass  # the management report shows the error; members read the switch themselves
     bar = Progress(len(accounts), progress)
     scp_cache = Once()
+    seed_organization_authorization(scp_cache, evidence.values.get("signin_rcps"))
     own = dict(evidence.values)
     if org.get("master_account_id") not in (None, caller["account"]):
         # A delegated administrator (ListAccounts answered): it can read its own SCP chain, and ListAccounts
@@ -219,6 +228,8 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
             own["scps"] = member_scps(mgmt, caller["account"], scp_cache, caller["partition"], org)
         except SourceFailed as failed:
             own["scps"] = {"status": "error", "reason": failed.error.message}
+        if any("signin_rcps" in c.sources for c in checks):  # its own RCPs, like any member's
+            own["signin_rcps"] = signin_rcps(mgmt, caller["account"], org.get("id"), scp_cache)
     management = scan(session=session, config=config, checks=checks, region=region, handbook_url=base, now=now,
                       preset=own)
     bar.step(caller["account"])

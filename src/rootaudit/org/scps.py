@@ -33,8 +33,9 @@ class Once:
             return self._values[key]
 
 
-def scp_chain(ctx: Context, account_id: str, cache: Once, partition: str = "aws", org_id: str | None = None) -> dict:
-    """SCPs that apply to a member: attached to it, to each ancestor OU and to the root.
+def scp_chain(ctx: Context, account_id: str, cache: Once, partition: str = "aws", org_id: str | None = None,
+              policy_type: str = "SERVICE_CONTROL_POLICY") -> dict:
+    """SCPs (or RCPs, with policy_type) that apply to a member: attached to it, to each ancestor OU and to the root.
 
     Run from the management account. `cache` is shared across accounts so each OU's and each
     policy's calls are made once per organization, not once per member.
@@ -51,8 +52,8 @@ def scp_chain(ctx: Context, account_id: str, cache: Once, partition: str = "aws"
             break
     policies = []
     for target in targets:
-        summaries = cache.once(("policies", target), lambda target=target: ctx.paginate(
-            "organizations", "ListPoliciesForTarget", "Policies", TargetId=target, Filter="SERVICE_CONTROL_POLICY"))
+        summaries = cache.once(("policies", policy_type, target), lambda target=target: ctx.paginate(
+            "organizations", "ListPoliciesForTarget", "Policies", TargetId=target, Filter=policy_type))
         for summary in summaries:
             policy = cache.once(("policy", summary["Id"]), lambda pid=summary["Id"]: ctx.call(
                 "organizations", "DescribePolicy", PolicyId=pid)["Policy"])

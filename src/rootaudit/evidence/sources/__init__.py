@@ -4,6 +4,6 @@ To find how something is read, open the module of its service: the credential re
 trails in cloudtrail.py, metric filters and alarms in monitoring.py.
 """
 from ..registry import SOURCES, Source, actions_for
-from . import account, cloudtrail, eventbridge, iam, monitoring, organizations, sts  # noqa: F401  (they register)
+from . import account, cloudtrail, eventbridge, iam, monitoring, organizations, signin, sts  # noqa: F401  (they register)
 
 __all__ = ["SOURCES", "Source", "actions_for"]

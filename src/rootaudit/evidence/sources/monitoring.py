@@ -32,7 +32,7 @@ def _judge_filter(ctx: Context, f: dict, group: dict, messages: list[dict]) -> d
     result = ctx.call("logs", "TestMetricFilter", group["region"], filterPattern=f.get("filterPattern", ""),
                       logEventMessages=sent)
     hit = {m.get("eventMessage") for m in result.get("matches", [])}
-    matched = [m for m, text in zip(messages, sent) if text in hit]
+    matched = [m for m, text in zip(messages, sent, strict=True) if text in hit]
     return {
         "log_group": group["name"], "region": group["region"], "name": f.get("filterName"),
         "pattern": f.get("filterPattern"),

@@ -1,0 +1,72 @@
+"""The Sign-In evidence source against answers the emulator never gives, through botocore's Stubber.
+
+Stubber validates every stubbed request and response against the `signin` service model, so these answers are
+ones AWS's model allows. The emulator always answers a Get with "off" and an empty policy; these tests cover
+the documented ResourceNotFoundException and AccessDeniedException answers instead, and a policy in the
+allow-list form that AWS might store (its API reference does not say which form it stores).
+"""
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from evidence_builders import ACCOUNT, NOW, caller
+from rootaudit.checks import BY_ID
+from rootaudit.config import AuditConfig
+from rootaudit.engine import evaluate_check
+from rootaudit.evidence.collector import Collector, Context
+from rootaudit.findings import Status
+
+
+@pytest.fixture
+def stubbed():
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="us-east-1")
+    ctx = Context(session=session, config=AuditConfig(), region="us-east-1")
+    stub = Stubber(ctx.client("signin", "us-east-1"))
+    stub.activate()
+    yield ctx, stub
+    stub.deactivate()
+
+
+def _collect(ctx):
+    collector = Collector(ctx, preset={"caller": caller(), "organization": None})
+    return collector.get("signin_console")
+
+
+def test_never_configured_account_reads_as_off(stubbed):
+    ctx, stub = stubbed
+    stub.add_client_error("get_console_authorization_configuration", "ResourceNotFoundException", http_status_code=404,
+                          modeled_fields={"error": "RESOURCE_NOT_FOUND", "message": "not found"})
+    stub.add_client_error("get_resource_policy", "ResourceNotFoundException", http_status_code=404,
+                          modeled_fields={"error": "RESOURCE_NOT_FOUND", "message": "no policy"})
+    value = _collect(ctx)
+    assert value["authorization"]["enabled"] is False and value["statements"] == []
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], {"signin_console": value,
+                                                                "signin_rcps": {"status": "no-organization"},
+                                                                "now": NOW}, AuditConfig())
+    assert verdict.status == Status.FAIL and "console authorization is off" in verdict.reason
+    stub.assert_no_pending_responses()
+
+
+def test_access_denied_is_manual_not_error(stubbed):
+    ctx, stub = stubbed
+    stub.add_client_error("get_console_authorization_configuration", "AccessDeniedException", http_status_code=403,
+                          modeled_fields={"error": "INSUFFICIENT_PERMISSIONS", "message": "denied"})
+    value = _collect(ctx)
+    assert value == {"status": "not-readable", "action": "signin:GetConsoleAuthorizationConfiguration"}
+
+
+def test_allow_list_policy_restricts_root(stubbed):
+    ctx, stub = stubbed
+    stub.add_response("get_console_authorization_configuration",
+                      {"targetId": ACCOUNT, "scope": "ACCOUNT", "consoleAuthorizationEnabled": True})
+    stub.add_response("get_resource_policy", {"signinResourceBasedPolicy": {"version": "2012-10-17", "statement": [
+        {"effect": "Allow", "principal": {"AWS": "*"}, "action": ["signin:Authenticate"], "resource": "*",
+         "condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}}]}})
+    value = _collect(ctx)
+    cfg = AuditConfig(org={"root_signin": {"expected_cidrs": ["203.0.113.0/24"]}})
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], {"signin_console": value,
+                                                                "signin_rcps": {"status": "management"},
+                                                                "now": NOW}, cfg)
+    assert verdict.status == Status.PASS and "only from 203.0.113.0/24" in verdict.reason, verdict.reason
