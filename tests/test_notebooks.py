@@ -16,7 +16,9 @@ from handbook_site.nbexec import execute
 from rootaudit.checks import CATALOGUE, TOPICS
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-ROW = re.compile(r"^\| \*\*(PASS|FAIL|ERROR|NOT_APPLICABLE|MANUAL)\*\* \| \[([a-z0-9-]+)\]\(([^)]+)\)", re.M)
+# A verdict row: the status badge (its text is the status), then the check id linked to its page.
+ROW = re.compile(r'^\| <span class="verdict [^"]*"[^>]*>(PASS|FAIL|ERROR|NOT_APPLICABLE|MANUAL)</span> \| '
+                 r"\[([a-z0-9-]+)\]\(([^)]+)\)", re.M)
 
 
 def outputs_text(nb) -> str:

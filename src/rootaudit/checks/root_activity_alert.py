@@ -5,8 +5,7 @@ from ..findings import Status, error, failed, manual, not_applicable, passed
 from .model import Check
 
 ENABLED = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
-SIGNIN_PAGE = ("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
-               "cloudtrail-event-reference-aws-console-sign-in-events.html")
+SIGNIN_PAGE = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html"
 
 
 def _why_not(rule: dict) -> str:
