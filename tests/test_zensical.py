@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ZENSICAL = Path(sys.executable).with_name("zensical")
 # What mkdocs.yml refers to: the config itself, docs_dir, snippets (pymdownx base_path and macros include_dir,
 # relative to the working directory), the macros module_name, and the watch list.
-INPUTS = ["mkdocs.yml", "docs", "snippets", "src", "tools", "handbook.yml", "notebooks"]
+INPUTS = ["mkdocs.yml", "docs", "snippets", "src", "tools", "handbook.yml", "notebooks", "tests"]
 
 
 class _Loader(yaml.SafeLoader):

@@ -15,7 +15,9 @@ from rootaudit.checks import BY_ID, CATALOGUE
 from . import ROOT
 
 FOLDER = ROOT / "docs" / "checks"
-STUB = '---\ntitle: "{id}: {title}"\nsearch:\n  boost: 10\n---\n\n{{{{ check_page("{id}") }}}}\n'
+# The id as the page's tag: Material's search weighs tags far above titles and text, so searching a check id puts
+# its page first (its words alone, e.g. "root" or "mfa", also appear in how-to titles, which a plain boost cannot beat).
+STUB = '---\ntitle: "{id}: {title}"\ntags:\n  - {id}\n---\n\n{{{{ check_page("{id}") }}}}\n'
 # The scenarios whose single-account scans give each check's examples, in the order they are tried.
 EXAMPLE_SCENARIOS = ("demo", "neglected", "hardened", "member-no-root-credentials", "standalone")
 
