@@ -312,6 +312,11 @@ ROUTES: dict[str, list[Route]] = {
                                                   "root-email-distribution-list": "PASS",
                                                   "security-contact-registered": "PASS"}),
     ],
+    "restrict-root-sign-in.md": [  # the CLI tabs and the RCP tab are marked not-run on the page, with why
+        Route("boto3", "demo", lambda b: python_blocks(b) and b.section == "One account",
+              {"root-sign-in-restricted": "PASS"}, {"root-sign-in-restricted": "FAIL"}),
+        Route("rootaudit", "hardened", untabbed, {"root-sign-in-restricted": "PASS"}),
+    ],
     "close-account.md": [
         Route("AWS CLI", "demo", cli_blocks, subs={"111122223333": "222222222222"},
               check=_member_status("222222222222", "SUSPENDED")),
@@ -397,6 +402,17 @@ def test_route_runs_and_reaches_the_promised_verdicts(page, route, load, monkeyp
     work = _workdir(tmp_path)
     monkeypatch.chdir(work)
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # boto3.client() must see this account, not a previous one
+    # botocore resolves Sign-In's console-access operations to https://signin.<region>.api.aws whatever
+    # AWS_ENDPOINT_URL says: pin a page's signin clients to the emulated account so nothing leaves the machine.
+    from rootaudit_emulator.signin import pin_endpoint
+
+    make_client = boto3.session.Session.client
+
+    def pinned_client(self, *args, **kwargs):
+        client = make_client(self, *args, **kwargs)
+        return pin_endpoint(client) if client.meta.service_model.service_name == "signin" else client
+
+    monkeypatch.setattr(boto3.session.Session, "client", pinned_client)
     env, namespace = _shell_env(account, tmp_path), {"__name__": "__howto__"}
     for block, code in zip(blocks, codes, strict=True):
         run_block(block, code, namespace, env, work)
