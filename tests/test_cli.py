@@ -80,8 +80,8 @@ def test_ocsf_format(env_for):
     assert first["cloud"]["account"]["uid"] == "123456789012"
     by_id = {f["metadata"]["event_code"]: f for f in findings}
     assert by_id["root-no-access-keys"]["status_code"] == "FAIL"
-    assert by_id["root-no-access-keys"]["compliance"]["status"] == "Fail"
-    assert "AWS Security Hub IAM.4" in by_id["root-no-access-keys"]["compliance"]["requirements"]
+    assert by_id["root-no-access-keys"]["unmapped"]["compliance"]["status"] == "Fail"
+    assert "AWS Security Hub IAM.4" in by_id["root-no-access-keys"]["unmapped"]["compliance"]["requirements"]
 
 
 def test_junit_format(env_for):

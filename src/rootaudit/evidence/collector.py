@@ -68,8 +68,9 @@ class Context:
             params[token_in] = token
 
 
-# IAM pages with Marker/IsTruncated; everything else used here with NextToken.
-_TOKENS = {"iam": ("Marker", "Marker")}
+# IAM pages with Marker/IsTruncated, CloudWatch Logs with a lower-case nextToken, everything else used here with
+# NextToken (tests/test_boundaries.py checks this against botocore's paginator models).
+_TOKENS = {"iam": ("Marker", "Marker"), "logs": ("nextToken", "nextToken")}
 
 
 class Collector:

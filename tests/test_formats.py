@@ -1,0 +1,255 @@
+"""Every output format, parsed back and compared finding by finding with the Report it was rendered from.
+
+Each format is read the way its consumer reads it (json, xml.etree, a JSON Schema validator, a Markdown table
+parser, the table's columns), never by searching for strings, so a wrong status, an empty reason, lost evidence
+or a missing <failure> element fails. The reports are a real scan of the emulated account plus one synthetic
+report that holds every status and the characters each format must escape.
+"""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from rootaudit import config as config_mod
+from rootaudit.checks import BY_ID, CATALOGUE
+from rootaudit.engine import Report, scan
+from rootaudit.findings import Finding, Status
+from rootaudit.report import FORMATS
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "tests/schemas/ocsf-1.3.0-detection-finding.schema.json").read_text())
+WHEN = datetime(2026, 11, 1, 12, 30, 45, tzinfo=timezone.utc)
+TRICKY = 'a | pipe, <xml> & "quotes",\nnewline and a long tail ' + "x" * 90
+
+
+def _finding(check_id, status, reason, evidence, account="123456789012"):
+    check = BY_ID[check_id]
+    return Finding(check_id=check_id, status=status, severity=check.severity, title=check.title, reason=reason,
+                   evidence=evidence, docs_url=check.docs_url("https://handbook.example.org/"), account_id=account)
+
+
+def synthetic() -> list[Report]:
+    """One account with every status (and text to escape), one account that could not be scanned."""
+    ids = [c.id for c in CATALOGUE]
+    statuses = [Status.FAIL, Status.ERROR, Status.MANUAL, Status.NOT_APPLICABLE, Status.PASS, Status.FAIL]
+    findings = [_finding(ids[i], s, f"{s.value} reason {i}: {TRICKY}", {"n": i, "nested": {"list": [i, None]}})
+                for i, s in enumerate(statuses)]
+    mixed = Report(account_id="123456789012", generated_at=WHEN, findings=findings,
+                   caller_arn="arn:aws:iam::123456789012:root")
+    lost = Report(account_id=None, generated_at=WHEN, aborted="could not reach the AWS endpoint",
+                  findings=[_finding(ids[0], Status.ERROR, "could not reach the AWS endpoint", {}, account=None)])
+    return [mixed, lost]
+
+
+@pytest.fixture(scope="module")
+def scanned(emulator):
+    """A real scan of the demo account (PASS, FAIL and NOT_APPLICABLE findings with real evidence)."""
+    account = emulator.load("demo")
+    with account.environment():
+        report = scan(session=account.session(), config=config_mod.load(ROOT / "handbook.yml"))
+    emulator.reset()
+    assert {f.status for f in report.findings} >= {Status.PASS, Status.FAIL, Status.NOT_APPLICABLE}
+    return [report]
+
+
+@pytest.fixture(params=["synthetic", "scanned"])
+def reports(request):
+    return synthetic() if request.param == "synthetic" else request.getfixturevalue("scanned")
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------------- json
+
+
+def test_json_round_trips_every_finding(reports):
+    data = json.loads(FORMATS["json"](reports, org=True))
+    assert len(data) == len(reports)
+    for report, got in zip(reports, data):
+        assert got["account_id"] == report.account_id
+        assert got["generated_at"] == report.generated_at.isoformat(timespec="seconds")
+        assert len(got["findings"]) == len(report.findings)
+        for f, g in zip(report.findings, got["findings"]):
+            assert g == {"account_id": f.account_id, "check_id": f.check_id, "status": f.status.value,
+                         "severity": f.severity, "title": f.title, "reason": f.reason, "evidence": f.evidence,
+                         "docs_url": f.docs_url}
+    single = json.loads(FORMATS["json"](reports[:1]))
+    assert single == data[0]  # one account: the object itself, not a list
+
+
+# --------------------------------------------------------------------------------------------------- junit
+
+
+def test_junit_has_one_element_per_verdict(reports):
+    root = ET.fromstring(FORMATS["junit"](reports, org=True))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == len(reports)
+    for report, suite in zip(reports, suites):
+        account = report.account_id or "unknown"
+        cases = suite.findall("testcase")
+        assert [c.get("name") for c in cases] == [f.check_id for f in report.findings]
+        tally = {"failure": 0, "error": 0, "skipped": 0}
+        for f, case in zip(report.findings, cases):
+            assert case.get("classname") == f"rootaudit.{account}"
+            outcome = [c for c in case if c.tag in tally]
+            want = {Status.FAIL: "failure", Status.ERROR: "error", Status.MANUAL: "skipped",
+                    Status.NOT_APPLICABLE: "skipped", Status.PASS: None}[f.status]
+            assert [c.tag for c in outcome] == ([want] if want else []), (f.check_id, f.status)
+            if want:
+                tally[want] += 1
+                el = outcome[0]
+                if want == "skipped":
+                    assert el.get("message") == f"{f.status.value}: {f.reason}"
+                else:
+                    assert el.get("message") == f.reason and el.text == f.docs_url
+                if want == "failure":
+                    assert el.get("type") == f.severity
+            assert case.find("system-out").text == f"{f.status.value}: {f.reason}"
+        # the counts CI shows must agree with the elements, and with the report
+        assert suite.get("tests") == str(len(cases))
+        assert (int(suite.get("failures")), int(suite.get("errors")), int(suite.get("skipped"))) == (
+            tally["failure"], tally["error"], tally["skipped"])
+        counts = report.counts()
+        assert tally == {"failure": counts["FAIL"], "error": counts["ERROR"],
+                         "skipped": counts["MANUAL"] + counts["NOT_APPLICABLE"]}
+        assert suite.get("name") == f"rootaudit.{account}"
+        assert suite.get("timestamp") == report.generated_at.isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------------------------------- ocsf
+
+COMPLIANCE = {"PASS": (1, "Pass"), "FAIL": (3, "Fail"), "MANUAL": (2, "Warning"), "ERROR": (99, "Other"),
+              "NOT_APPLICABLE": (99, "Other")}
+SEVERITY = {"low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"), "critical": (5, "Critical")}
+
+
+def test_ocsf_is_valid_detection_finding_and_carries_each_verdict(reports):
+    events = json.loads(FORMATS["ocsf"](reports, org=True))
+    findings = [(r, f) for r in reports for f in r.findings]
+    assert len(events) == len(findings)
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for (report, f), event in zip(findings, events):
+        errors = sorted(validator.iter_errors(event), key=str)
+        assert not errors, f"{f.check_id}: {errors[0].message} at {list(errors[0].absolute_path)}"
+        account = report.account_id or "unknown"
+        ms = int(report.generated_at.timestamp() * 1000)
+        check = BY_ID[f.check_id]
+        assert (event["status_code"], event["status_detail"]) == (f.status.value, f.reason)
+        assert event["message"] == f"{f.title}: {f.reason}"
+        assert event["unmapped"]["evidence"] == f.evidence
+        compliance = event["unmapped"]["compliance"]
+        assert (compliance["status_id"], compliance["status"]) == COMPLIANCE[f.status.value], f.status
+        assert (event["severity_id"], event["severity"]) == SEVERITY[f.severity]
+        assert event["time"] == ms and event["finding_info"]["created_time"] == ms
+        assert event["metadata"]["event_code"] == f.check_id
+        assert event["finding_info"]["uid"] == f"rootaudit-{account}-{f.check_id}"
+        assert event["finding_info"]["title"] == check.title
+        assert event["cloud"]["account"]["uid"] == account
+        assert event["resources"][0]["uid"] == f"arn:aws:iam::{account}:root"
+        assert event["remediation"]["references"][0] == f.docs_url
+        expected_requirements = ([f"CIS AWS Foundations v5.0.0 {check.cis_v5}"] if check.cis_v5 else []) + (
+            [f"CIS AWS Foundations v7.0.0 {check.cis_v7}"] if check.cis_v7 else []) + (
+            [f"AWS Security Hub {check.security_hub}"] if check.security_hub else [])
+        assert compliance["requirements"] == expected_requirements
+        assert compliance["standards"] == sorted({r.rsplit(" ", 1)[0] for r in expected_requirements})
+    uids = [e["metadata"]["uid"] for e in events]
+    assert len(set(uids)) == len(uids)
+
+
+def test_the_ocsf_schema_rejects_what_ocsf_does_not_define():
+    """The schema is strict enough to matter: the attribute this format used to emit at the top level fails."""
+    event = json.loads(FORMATS["ocsf"](synthetic()))[0]
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    assert not list(validator.iter_errors(event))
+    for broken in ({**event, "compliance": {}}, {**event, "type_uid": 200404},
+                   {**event, "metadata": {**event["metadata"], "version": "1.1.0"}},
+                   {k: v for k, v in event.items() if k != "finding_info"}):
+        assert list(validator.iter_errors(broken))
+
+
+# ------------------------------------------------------------------------------------------------ markdown
+
+
+def _md_rows(text: str) -> list[list[str]]:
+    """The cells of each table row, with Markdown's escaped pipes restored."""
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| Status |"):
+            cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+            rows.append([c.strip().replace("\\|", "|") for c in cells])
+    return rows
+
+
+def test_markdown_rows_match_every_finding(reports):
+    text = FORMATS["markdown"](reports, org=True)
+    rows = _md_rows(text)
+    findings = [f for r in reports for f in r.findings]
+    assert len(rows) == len(findings)
+    for f, (status, link, severity, reason) in zip(findings, rows):
+        assert status == f.status.value
+        assert link == f"[{f.check_id}]({f.docs_url})"
+        assert severity == f.severity
+        assert reason == f.reason.replace("\n", " ")
+    headings = [line for line in text.splitlines() if line.startswith("### ")]
+    assert headings == [f"### Root-user audit of account {r.account_id or 'unknown'} "
+                        f"({r.generated_at:%Y-%m-%d %H:%M} UTC)" for r in reports]
+    aborted = [line for line in text.splitlines() if line.startswith("Nothing could be scanned")]
+    assert aborted == [f"Nothing could be scanned: {r.aborted}" for r in reports if r.aborted]
+
+
+# --------------------------------------------------------------------------------------------------- table
+
+ORDER = ("FAIL", "ERROR", "MANUAL", "NOT_APPLICABLE", "PASS")
+
+
+def _table_rows(lines: list[str]) -> list[tuple[str, str, str, str]]:
+    rows: list[list[str]] = []
+    for line in lines:
+        head = line.split(" ", 1)[0]
+        if head in ORDER:
+            status, severity, check, reason = line.split(maxsplit=3)
+            rows.append([status, severity, check, reason])
+        elif rows and line.startswith(" " * 20) and line.strip():
+            rows[-1][3] += " " + line.strip()  # a wrapped reason continues, indented
+    return [tuple(r) for r in rows]
+
+
+def test_table_columns_and_summary_match_the_report(reports, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    blocks = FORMATS["table"](reports).split("\n\n")
+    blocks = [b for b in blocks if b.strip()]
+    assert len(blocks) == len(reports)
+    for report, block in zip(reports, blocks):
+        lines = block.splitlines()
+        if report.caller_arn and report.caller_arn.endswith(":root"):
+            assert lines[0] == "!" * 78 and report.caller_arn in lines[1]  # the warning comes first
+        rows = _table_rows(lines)
+        assert [(s, sev, c) for s, sev, c, _ in rows] == [
+            (f.status.value, f.severity, f.check_id) for f in report.findings]
+        # textwrap breaks at spaces and after hyphens: compare the reason's text without its whitespace
+        assert [_bare(r[3]) for r in rows] == [_bare(f.reason) for f in report.findings]
+        summary = [line for line in lines if line.startswith("Summary: ")]
+        assert len(summary) == 1
+        parsed = {}
+        for part in summary[0].removeprefix("Summary: ").split(", "):
+            n, status = part.split(" ")
+            parsed[status] = int(n)
+        counts = report.counts()
+        assert parsed == {s: n for s, n in counts.items() if n}
+        assert list(parsed) == [s for s in ORDER if counts[s]]
+        assert (f"Nothing could be scanned: {report.aborted}" in lines) == bool(report.aborted)
+
+
+def test_table_shows_no_banner_for_an_ordinary_caller(scanned, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    text = FORMATS["table"](scanned)
+    assert not text.startswith("!") and text.splitlines()[0].startswith(f"Account {scanned[0].account_id} via ")
