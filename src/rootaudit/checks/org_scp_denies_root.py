@@ -66,9 +66,11 @@ def evaluate(ev, config):
         note = f" ({', '.join(unreadable)} could not be parsed)" if unreadable else ""
         return failed("no SCP on this account, its OUs or the organization root denies actions to root principals"
                       + note, policies=[p.get("name") for p in info["policies"] if isinstance(p, dict)])
-    first = denying[0]
+    # An explicit Deny in any SCP that applies wins, so one denial without the exception blocks root sessions.
+    blocking = [d for d in denying if not d["assumed_root_exception"]]
+    first = blocking[0] if blocking else denying[0]
     where = f"SCP '{first['policy']}' attached to {first['target']}"
-    if any(d["assumed_root_exception"] for d in denying):
+    if not blocking:
         return passed(f"{where} denies actions to root, with an aws:AssumedRoot exception for centralized root "
                       "sessions", denials=denying)
     return passed(f"{where} denies actions to root; WARNING: it has no aws:AssumedRoot exception, so it also blocks "
