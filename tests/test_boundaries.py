@@ -14,6 +14,7 @@ import boto3
 import botocore.session
 import pytest
 from botocore.stub import Stubber
+from evidence_builders import NOW, report
 
 from rootaudit import config as config_mod
 from rootaudit.checks import BY_ID
@@ -22,8 +23,6 @@ from rootaudit.engine import scan
 from rootaudit.evidence import collector
 from rootaudit.evidence.collector import Context
 from rootaudit.findings import Status
-
-from evidence_builders import NOW, report
 
 P, F = Status.PASS, Status.FAIL
 RECENT = BY_ID["root-not-recently-used"]

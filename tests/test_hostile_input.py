@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import string
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from evidence_builders import NOW
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
 from rootaudit.config import AuditConfig, ConfigError
 from rootaudit.engine import evaluate_check
 from rootaudit.findings import Status, Verdict
-
-from evidence_builders import NOW
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=True) | st.text(max_size=12),
@@ -48,7 +49,11 @@ def _assert_verdict(check, evidence, config):
 CONFIGS = [AuditConfig(root_email_pattern=r".*@example\.com"), AuditConfig()]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))  # slow generation under load is not a defect
+# `make mutants` runs this once per mutant: it asks for fewer examples (the fixed junk below still runs in full).
+EXAMPLES = int(os.environ.get("ROOTAUDIT_HYPOTHESIS_EXAMPLES", "60"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))  # slow generation under load is not a defect
 @given(data=st.data())
 def test_evaluators_always_return_a_verdict(data):
     for check in CATALOGUE:

@@ -27,6 +27,8 @@ import pytest
 
 from sitehost import serve, site_prefix
 
+pytestmark = [pytest.mark.site]  # builds the handbook (the built_site fixture)
+
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,6 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from evidence_builders import (
+    DENY_ROOT,
+    DENY_ROOT_NO_EXCEPTION,
+    LOG_GROUP,
+    NOW,
+    caller,
+    eventbridge,
+    monitoring,
+    report,
+    rule,
+    scp,
+    summary,
+    trail,
+)
 
 from rootaudit import config as config_mod
 from rootaudit.checks import BY_ID
@@ -20,11 +34,6 @@ from rootaudit.engine import scan
 from rootaudit.findings import Status
 from rootaudit_emulator import Emulator
 from rootaudit_emulator.filter_pattern import matches
-
-from evidence_builders import (
-    DENY_ROOT, DENY_ROOT_NO_EXCEPTION, LOG_GROUP, NOW, caller, eventbridge, monitoring, report, rule, scp, summary,
-    trail,
-)
 
 P, F, E, NA, M = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE, Status.MANUAL
 CFG = config_mod.load(Path(__file__).resolve().parents[1] / "handbook.yml")

@@ -12,13 +12,13 @@ import inspect
 import sys
 from pathlib import Path
 
-from rootaudit import checks
-from rootaudit.checks import BY_ID, CATALOGUE, common
-from rootaudit.findings import Status, Verdict
-
 from evidence_builders import NOW
 from test_evaluators import CASES, CFG
 from test_mutation_survivors import EXTRA_CASES
+
+from rootaudit import checks
+from rootaudit.checks import BY_ID, CATALOGUE, common
+from rootaudit.findings import Status, Verdict
 
 HELPERS = {"passed": Status.PASS, "failed": Status.FAIL, "error": Status.ERROR, "manual": Status.MANUAL,
            "not_applicable": Status.NOT_APPLICABLE}

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-
+pytestmark = [pytest.mark.site]  # builds the handbook (the built_site fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 ZENSICAL = Path(sys.executable).with_name("zensical")
