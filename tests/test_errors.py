@@ -159,3 +159,28 @@ def test_a_denied_caller_identity_is_not_fatal(load, emulator):
     by_id = {f.check_id: f for f in report.findings}
     assert by_id["caller-not-root"].status is Status.ERROR and by_id["root-mfa-enabled"].status is Status.PASS
     assert by_id["caller-not-root"].evidence == {"failed_action": "sts:GetCallerIdentity", "kind": "AccessDenied"}
+
+
+# ------------------------------------------------------------------------------------------- the catalogue
+
+
+def test_select_keeps_catalogue_order_and_names_unknown_ids():
+    from rootaudit.checks import UnknownCheck, select
+
+    ids = [c.id for c in CATALOGUE]
+    assert [c.id for c in select()] == ids
+    assert [c.id for c in select([ids[5], ids[1]])] == [ids[1], ids[5]]
+    assert {c.topic for c in select(topic="organizations")} == {"organizations"}
+    assert [c.id for c in select(topic="organizations")] == ["org-central-root-access", "org-scp-denies-root"]
+    assert select([ids[0]], topic="organizations") == []
+    with pytest.raises(UnknownCheck) as unknown:
+        select(["root-mfa-enabled", "nope", "nada"])
+    assert str(unknown.value).startswith("unknown check id(s): nope, nada; known ids: caller-not-root, ")
+
+
+def test_docs_url_and_actions():
+    check = next(c for c in CATALOGUE if c.id == "root-hardware-mfa")
+    for base in ("https://docs.example.org/handbook", "https://docs.example.org/handbook/"):
+        assert check.docs_url(base) == "https://docs.example.org/handbook/reference/checks/#root-hardware-mfa"
+    assert check.anchor == "root-hardware-mfa"
+    assert check.actions == ["iam:GetAccountSummary", "iam:ListVirtualMFADevices", "sts:GetCallerIdentity"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ from rootaudit import cli
 from rootaudit.engine import Report
 from rootaudit.findings import Finding, Status
 
-WHEN = datetime(2026, 11, 1, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 1, tzinfo=UTC)
 PRECEDENCE = (2, 1, 3, 0)  # the first that applies wins
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+import rootaudit
 from rootaudit import config as config_mod
 from rootaudit.checks import BY_ID, CATALOGUE
 from rootaudit.engine import Report, scan
@@ -24,7 +25,7 @@ from rootaudit.report import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "tests/schemas/ocsf-1.3.0-detection-finding.schema.json").read_text())
-WHEN = datetime(2026, 11, 1, 12, 30, 45, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 1, 12, 30, 45, tzinfo=UTC)
 TRICKY = 'a | pipe, <xml> & "quotes",\nnewline and a long tail ' + "x" * 90
 
 
@@ -90,7 +91,7 @@ def test_json_round_trips_every_finding(reports):
 
 def test_junit_has_one_element_per_verdict(reports):
     root = ET.fromstring(FORMATS["junit"](reports, org=True))
-    assert root.tag == "testsuites"
+    assert root.tag == "testsuites" and root.get("name") == "rootaudit"
     suites = root.findall("testsuite")
     assert len(suites) == len(reports)
     for report, suite in zip(reports, suites):
@@ -163,6 +164,38 @@ def test_ocsf_is_valid_detection_finding_and_carries_each_verdict(reports):
         assert compliance["standards"] == sorted({r.rsplit(" ", 1)[0] for r in expected_requirements})
     uids = [e["metadata"]["uid"] for e in events]
     assert len(set(uids)) == len(uids)
+    for (report, f), event in zip(findings, events):
+        assert event == expected_event(report, f)
+
+
+def expected_event(report, f) -> dict:
+    """The whole event, written out from the OCSF 1.3 class 2004 attributes it fills."""
+    check, account = BY_ID[f.check_id], report.account_id or "unknown"
+    ms = int(report.generated_at.timestamp() * 1000)
+    requirements = ([f"CIS AWS Foundations v5.0.0 {check.cis_v5}"] if check.cis_v5 else []) + (
+        [f"CIS AWS Foundations v7.0.0 {check.cis_v7}"] if check.cis_v7 else []) + (
+        [f"AWS Security Hub {check.security_hub}"] if check.security_hub else [])
+    status_id, status = COMPLIANCE[f.status.value]
+    return {
+        "class_uid": 2004, "class_name": "Detection Finding", "category_uid": 2, "category_name": "Findings",
+        "activity_id": 1, "activity_name": "Create", "type_uid": 200401, "type_name": "Detection Finding: Create",
+        "time": ms, "severity_id": SEVERITY[f.severity][0], "severity": SEVERITY[f.severity][1],
+        "status_id": 1, "status": "New", "status_code": f.status.value, "status_detail": f.reason,
+        "message": f"{check.title}: {f.reason}",
+        "metadata": {"version": "1.3.0", "event_code": f.check_id, "uid": f"rootaudit-{account}-{f.check_id}-{ms}",
+                     "product": {"name": "rootaudit", "vendor_name": "Root-user handbook",
+                                 "version": rootaudit.__version__}},
+        "finding_info": {"uid": f"rootaudit-{account}-{f.check_id}", "title": check.title, "desc": check.rationale,
+                         "types": ["Root user posture"], "created_time": ms},
+        "cloud": {"provider": "AWS", "account": {"uid": account, "type": "AWS Account", "type_id": 10},
+                  "region": "global"},
+        "resources": [{"type": "AwsIamUser", "uid": f"arn:aws:iam::{account}:root", "name": "<root_account>",
+                       "cloud_partition": "aws", "region": "global"}],
+        "remediation": {"desc": f"See {f.docs_url}", "references": [f.docs_url, *check.references]},
+        "unmapped": {"evidence": f.evidence, "compliance": {
+            "status_id": status_id, "status": status, "requirements": requirements,
+            "standards": sorted({r.rsplit(" ", 1)[0] for r in requirements})}},
+    }
 
 
 def test_the_ocsf_schema_rejects_what_ocsf_does_not_define():
@@ -247,9 +280,42 @@ def test_table_columns_and_summary_match_the_report(reports, monkeypatch):
         assert parsed == {s: n for s, n in counts.items() if n}
         assert list(parsed) == [s for s in ORDER if counts[s]]
         assert (f"Nothing could be scanned: {report.aborted}" in lines) == bool(report.aborted)
+        # the layout: reasons start under REASON, wrapped lines are indented to it, nothing passes the width
+        header = next(line for line in lines if line.startswith("STATUS"))
+        column = header.index("REASON")
+        check_w = max(len(f.check_id) for f in report.findings)
+        assert header == f"{'STATUS':<14} {'SEVERITY':<9} {'CHECK':<{max(check_w, 5)}}  REASON"
+        assert lines[lines.index(header) + 1] == "-" * 100
+        body = lines[lines.index(header) + 2:lines.index(summary[0])]
+        assert all(len(line) <= 100 for line in body)
+        for line in body:
+            if line.split(" ", 1)[0] in ORDER:
+                assert line[column - 2:column] == "  " and line[column] != " "
+            else:
+                assert line[:column].strip() == "" and line[column] != " "
 
 
 def test_table_shows_no_banner_for_an_ordinary_caller(scanned, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     text = FORMATS["table"](scanned)
     assert not text.startswith("!") and text.splitlines()[0].startswith(f"Account {scanned[0].account_id} via ")
+
+
+@pytest.mark.parametrize("arn,banner", [
+    ("arn:aws:iam::123456789012:root", True),
+    ("arn:aws-us-gov:iam::123456789012:root", True),
+    ("arn:aws:iam::123456789012:user/root", False),
+    ("arn:aws:sts::123456789012:assumed-role/Audit/root", False),
+    ("arn:aws:iam::123456789012:user/alice", False),
+    ("root", False),
+    (None, False),
+])
+def test_root_banner_only_for_the_root_arn(arn, banner):
+    from rootaudit.report.table import root_banner
+
+    text = root_banner(arn)
+    assert (text is not None) == banner
+    if banner:
+        lines = text.splitlines()
+        assert lines[0] == lines[3] == "!" * 78 and f"ROOT USER CREDENTIALS ({arn})" in lines[1]
+

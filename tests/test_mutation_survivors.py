@@ -251,7 +251,7 @@ def test_o03_unreadable_scps_are_errors_for_every_member(emulator, monkeypatch):
 @pytest.mark.parametrize("features,assume_root", [(["RootSessions"], True), (["RootCredentialsManagement"], False)])
 def test_o04_assume_root_follows_root_sessions(emulator, monkeypatch, features, assume_root):
     spec = {"extends": "organization", "description": "one feature", "organization": {"features": features}}
-    reports, recorded = _org_scan(emulator, monkeypatch, spec, ["root-no-access-keys"])
+    _reports, recorded = _org_scan(emulator, monkeypatch, spec, ["root-no-access-keys"])
     calls = recorded.count("sts:AssumeRoot")
     assert calls == (19 if assume_root else 0)  # every ACTIVE member (one of the 20 is SUSPENDED), or none
 

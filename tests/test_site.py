@@ -147,7 +147,7 @@ def test_abbreviations_show_on_hover_and_root_only_pages_are_tagged(built_site):
     listed = {href.removeprefix("../../") for href in re.findall(r'<a href="([^"]+)"', section)}
     assert listed == tagged - {"reference/root-only-tasks/"}
     for url in tagged:  # and each tagged page shows its tag, linked to that listing (the listing's own page: plain)
-        nav = re.search(r'<nav class="md-tags"\s*>(.*?)</nav>', page(built_site, url.rstrip("/")), re.S)
+        nav = re.search(r'<nav class="md-tags"\s*>(.*?)</nav>', page(built_site, url.rstrip("/")), re.DOTALL)
         tag = (r'<span class="md-tag">root-only<' if url == "reference/root-only-tasks/" else
                r'href="[./]*reference/root-only-tasks/#tag:root-only"[^>]*>root-only<')
         assert nav and re.search(tag, nav[1]), url
