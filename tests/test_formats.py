@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
+import mistune
 import pytest
 
 import rootaudit
@@ -212,31 +213,45 @@ def test_the_ocsf_schema_rejects_what_ocsf_does_not_define():
 # ------------------------------------------------------------------------------------------------ markdown
 
 
-def _md_rows(text: str) -> list[list[str]]:
-    """The cells of each table row, with Markdown's escaped pipes restored."""
-    rows = []
-    for line in text.splitlines():
-        if line.startswith("| ") and not line.startswith("| Status |"):
-            cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
-            rows.append([c.strip().replace("\\|", "|") for c in cells])
-    return rows
+def _raw(node) -> str:
+    """The text of a mistune AST node, inline HTML and escapes included, as a reader sees it."""
+    if "raw" in node:
+        return node["raw"]
+    return "".join(_raw(child) for child in node.get("children", []))
 
 
-def test_markdown_rows_match_every_finding(reports):
-    text = FORMATS["markdown"](reports, org=True)
-    rows = _md_rows(text)
-    findings = [f for r in reports for f in r.findings]
-    assert len(rows) == len(findings)
-    for f, (status, link, severity, reason) in zip(findings, rows):
-        assert status == f.status.value
-        assert link == f"[{f.check_id}]({f.docs_url})"
-        assert severity == f.severity
-        assert reason == f.reason.replace("\n", " ")
-    headings = [line for line in text.splitlines() if line.startswith("### ")]
-    assert headings == [f"### Root-user audit of account {r.account_id or 'unknown'} "
-                        f"({r.generated_at:%Y-%m-%d %H:%M} UTC)" for r in reports]
-    aborted = [line for line in text.splitlines() if line.startswith("Nothing could be scanned")]
-    assert aborted == [f"Nothing could be scanned: {r.aborted}" for r in reports if r.aborted]
+def _md_blocks(text: str) -> list[tuple]:
+    """The document as a GitHub-flavoured Markdown parser (mistune, its table plugin) reads it."""
+    blocks = []
+    for token in mistune.create_markdown(renderer=None, plugins=["table"])(text):
+        if token["type"] == "blank_line":
+            continue
+        if token["type"] == "table":
+            head, body = token["children"]
+            header = [_raw(cell) for cell in head["children"]]
+            rows = []
+            for row in body["children"]:
+                cells = row["children"]
+                links = [c for c in cells[1]["children"] if c["type"] == "link"]
+                rows.append((_raw(cells[0]), _raw(cells[1]), links[0]["attrs"]["url"] if links else None,
+                             _raw(cells[2]), _raw(cells[3])))
+            blocks.append(("table", header, rows))
+        else:
+            blocks.append((token["type"], _raw(token)))
+    return blocks
+
+
+def test_markdown_parses_to_one_table_per_account_matching_every_finding(reports):
+    expected = []
+    for r in reports:
+        expected.append(("heading", f"Root-user audit of account {r.account_id or 'unknown'} "
+                                    f"({r.generated_at:%Y-%m-%d %H:%M} UTC)"))
+        if r.aborted:
+            expected.append(("paragraph", f"Nothing could be scanned: {r.aborted}"))
+        expected.append(("table", ["Status", "Check", "Severity", "Reason"],
+                         [(f.status.value, f.check_id, f.docs_url, f.severity, f.reason.replace("\n", " "))
+                          for f in r.findings]))
+    assert _md_blocks(FORMATS["markdown"](reports, org=True)) == expected
 
 
 # --------------------------------------------------------------------------------------------------- table
