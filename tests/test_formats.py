@@ -8,7 +8,6 @@ report that holds every status and the characters each format must escape.
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
