@@ -333,3 +333,31 @@ def test_root_banner_only_for_the_root_arn(arn, banner):
         lines = text.splitlines()
         assert lines[0] == lines[3] == "!" * 78 and f"ROOT USER CREDENTIALS ({arn})" in lines[1]
 
+
+
+def test_table_first_line_and_rule_width(monkeypatch, scanned):
+    from rootaudit.report.table import render
+
+    report = scanned[0]
+    when = f"{report.generated_at:%Y-%m-%d %H:%M:%S}"
+    for columns, rule in ((None, 120), ("50", 80), ("100", 100), ("300", 160)):  # no terminal: 120 columns
+        if columns is None:  # as in CI or a pipe: no COLUMNS and no terminal to ask
+            monkeypatch.delenv("COLUMNS", raising=False)
+            monkeypatch.setattr("os.get_terminal_size", lambda *a: (_ for _ in ()).throw(OSError("not a tty")))
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        lines = render(scanned).splitlines()
+        assert lines[0] == f"Account {report.account_id} via {report.endpoint}, scanned {when} UTC"
+        assert lines[2] == "-" * rule
+    lost = synthetic()[1]
+    assert render([lost]).splitlines()[0] == f"Account unknown, scanned {lost.generated_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def test_table_of_an_empty_report_keeps_its_header(monkeypatch):
+    from rootaudit.engine import Report
+    from rootaudit.report.table import render
+
+    monkeypatch.setenv("COLUMNS", "100")
+    lines = render([Report(account_id="1", generated_at=WHEN, findings=[])]).splitlines()
+    assert lines[1] == "STATUS         SEVERITY  CHECK  REASON"
+    assert lines[3] == "Summary: "
