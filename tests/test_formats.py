@@ -361,3 +361,39 @@ def test_table_of_an_empty_report_keeps_its_header(monkeypatch):
     lines = render([Report(account_id="1", generated_at=WHEN, findings=[])]).splitlines()
     assert lines[1] == "STATUS         SEVERITY  CHECK  REASON"
     assert lines[3] == "Summary: "
+
+
+@pytest.mark.parametrize("fmt", ["json", "ocsf"])
+def test_json_formats_are_indented_by_two(fmt, scanned):
+    text = FORMATS[fmt](scanned)
+    assert text == json.dumps(json.loads(text), indent=2) + "\n"
+
+
+@pytest.mark.parametrize("columns,reason_width", [("50", 40), ("100", None)])
+def test_table_wraps_reasons_to_the_terminal_but_never_below_40(monkeypatch, scanned, columns, reason_width):
+    import textwrap
+
+    monkeypatch.setenv("COLUMNS", columns)
+    report = scanned[0]
+    lines = FORMATS["table"](scanned).splitlines()
+    header = next(line for line in lines if line.startswith("STATUS"))
+    column = header.index("REASON")
+    width = reason_width or int(columns) - column
+    body = lines[lines.index(header) + 2:]
+    for f in report.findings:
+        start = next(i for i, line in enumerate(body) if line.split()[:3] == [f.status.value, f.severity, f.check_id])
+        parts = [body[start][column:]]
+        for line in body[start + 1:]:
+            if line.split(" ", 1)[0] in ORDER or line.startswith("Summary: ") or not line.strip():
+                break
+            parts.append(line[column:])
+        assert parts == textwrap.wrap(f.reason, width), f.check_id
+
+
+def test_table_row_with_an_empty_reason(monkeypatch):
+    from rootaudit.engine import Report
+
+    monkeypatch.setenv("COLUMNS", "100")
+    finding = _finding(CATALOGUE[0].id, Status.PASS, "", {})
+    lines = FORMATS["table"]([Report(account_id="1", generated_at=WHEN, findings=[finding])]).splitlines()
+    assert lines[3] == f"{'PASS':<14} {finding.severity:<9} {finding.check_id}  "
