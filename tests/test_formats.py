@@ -243,8 +243,8 @@ def _md_blocks(text: str) -> list[tuple]:
 def test_markdown_parses_to_one_table_per_account_matching_every_finding(reports):
     expected = []
     for r in reports:
-        expected.append(("heading", f"Root-user audit of account {r.account_id or 'unknown'} "
-                                    f"({r.generated_at:%Y-%m-%d %H:%M} UTC)"))
+        heading = f"Root-user audit of account {r.account_id or 'unknown'} ({r.generated_at:%Y-%m-%d %H:%M} UTC)"
+        expected.append(("heading", heading))
         if r.aborted:
             expected.append(("paragraph", f"Nothing could be scanned: {r.aborted}"))
         expected.append(("table", ["Status", "Check", "Severity", "Reason"],
