@@ -233,3 +233,26 @@ def test_root_virtual_device_on_either_side_of_the_first_page(emulator, monkeypa
         assert result.calls.count("iam:ListVirtualMFADevices") == (1 if users == 99 else 2)
     finally:
         emulator.reset()
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+
+def test_parse_time_keeps_offsets_and_reads_naive_as_utc():
+    from datetime import UTC, datetime, timezone
+
+    from rootaudit.checks.common import parse_time
+
+    plus_two = timezone(timedelta(hours=2))
+    aware = datetime(2026, 1, 1, 12, tzinfo=plus_two)
+    assert parse_time(aware) == aware and parse_time(aware).utcoffset() == timedelta(hours=2)
+    assert parse_time(datetime(2026, 1, 1, 12)) == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    for text in ("2026-01-01T12:00:00Z", " 2026-01-01T12:00:00+00:00 ", "2026-01-01T12:00:00"):
+        parsed = parse_time(text)
+        assert parsed == datetime(2026, 1, 1, 12, tzinfo=UTC) and parsed.utcoffset() == timedelta(0), text
+    assert parse_time("2026-01-01T12:00:00+02:00") == aware
+    for never in (None, "", "N/A", "no_information", "not_supported", " N/A "):
+        assert parse_time(never) is None
+    for bad in ("yesterday", 5, ["2026-01-01"]):
+        with pytest.raises(ValueError):
+            parse_time(bad)
