@@ -89,6 +89,8 @@ EXTRA_CASES = [
          "set org.root_email_pattern", config=AuditConfig()),
     Case("root-email-distribution-list", {"root_email": {"email": "a@example.com", "role": "management"}}, E,
          "not a valid regular expression", config=AuditConfig(root_email_pattern="(")),
+    Case("root-email-distribution-list", {"root_email": {"email": None, "role": "standalone"}}, M,
+         "confirm it matches your distribution-list pattern", config=AuditConfig()),
     Case("root-email-distribution-list", {"root_email": {"email": True, "role": "management"}}, E,
          "could not be determined"),
     Case("org-central-root-access", {"org_features": {"status": "not-all-features"}}, F, "all-features", kills="C14"),
