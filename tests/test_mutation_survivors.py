@@ -94,6 +94,13 @@ EXTRA_CASES = [
     Case("root-email-distribution-list", {"root_email": {"email": True, "role": "management"}}, E,
          "could not be determined"),
     Case("org-central-root-access", {"org_features": {"status": "not-all-features"}}, F, "all-features", kills="C14"),
+    Case("org-central-root-access", {"org_features": {"status": "ok", "enabled": []}}, F,
+         "missing RootCredentialsManagement and RootSessions (enabled: none)"),
+    Case("org-central-root-access", {"org_features": {"status": "ok", "enabled": ["RootSessions", "Other"]}}, F,
+         "missing RootCredentialsManagement (enabled: RootSessions, Other)"),
+    Case("root-email-distribution-list", {"root_email": {"email": "aws-root+dev@example.com", "role": "member",
+                                                         "from": "organizations:ListAccounts"}}, P,
+         "(from organizations:ListAccounts)"),
     Case("org-scp-denies-root", {"scps": scp(DENY_NOT_ROOT)}, F, "no SCP", kills="C15"),
     Case("org-scp-denies-root", {"scps": scp({"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
                                                              "Condition": {"StringNotLike": {
