@@ -18,6 +18,7 @@ from evidence_builders import (
     LOG_GROUP,
     NOW,
     caller,
+    days_ago,
     eventbridge,
     monitoring,
     report,
@@ -115,6 +116,16 @@ EXTRA_CASES = [
     Case("org-scp-denies-root", {"scps": _two_scps(DENY_ROOT, DENY_ROOT_NO_EXCEPTION)}, P, "WARNING", kills="C17"),
     Case("org-scp-denies-root", {"scps": _two_scps(DENY_ROOT, DENY_ROOT)}, P, "with an aws:AssumedRoot exception"),
     Case("root-not-recently-used", {"credential_report": None}, E, "could not be read"),
+    Case("root-not-recently-used", {"credential_report": {"generated_time": "g", "root": {
+        "password_last_used": days_ago(1)}}}, F, "root was used 1 day ago (password_last_used)"),
+    Case("root-not-recently-used", {"credential_report": report(password="", key1=days_ago(2))}, F,
+         "root was used 2 days ago (access_key_1_last_used_date)"),
+    Case("root-not-recently-used", {"credential_report": {"generated_time": "g", "root": {}}}, P,
+         "password_last_used N/A; access_key_1_last_used_date N/A; access_key_2_last_used_date N/A"),
+    Case("caller-not-root", {"caller": {"arn": ""}}, E, "no caller ARN"),
+    Case("caller-not-root", {"caller": caller(arn="arn:aws:sts::123456789012:root")}, P, "not as root"),
+    Case("caller-not-root", {"caller": caller(arn="x:root")}, P, "not as root"),
+    Case("security-contact-registered", {"security_contact": {"set": True}}, P, "(no name) <no email>"),
     Case("cloudtrail-multi-region", {"trails": None}, E, "no trail list"),
 ]
 
