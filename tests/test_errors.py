@@ -182,5 +182,6 @@ def test_docs_url_and_actions():
     check = next(c for c in CATALOGUE if c.id == "root-hardware-mfa")
     for base in ("https://docs.example.org/handbook", "https://docs.example.org/handbook/"):
         assert check.docs_url(base) == "https://docs.example.org/handbook/reference/checks/#root-hardware-mfa"
+    assert check.docs_url("https://x.example/BOX/") == "https://x.example/BOX/reference/checks/#root-hardware-mfa"
     assert check.anchor == "root-hardware-mfa"
     assert check.actions == ["iam:GetAccountSummary", "iam:ListVirtualMFADevices", "sts:GetCallerIdentity"]

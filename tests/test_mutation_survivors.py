@@ -126,6 +126,16 @@ EXTRA_CASES = [
     Case("caller-not-root", {"caller": caller(arn="arn:aws:sts::123456789012:root")}, P, "not as root"),
     Case("caller-not-root", {"caller": caller(arn="x:root")}, P, "not as root"),
     Case("security-contact-registered", {"security_contact": {"set": True}}, P, "(no name) <no email>"),
+    Case("security-contact-registered", {"security_contact": {"set": True, "name": "SecOps"}}, P, "SecOps <no email>"),
+    Case("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": None, "virtual_mfa": []}, P, "no virtual"),
+    Case("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": {"account": "123456789012"},
+                               "virtual_mfa": [{"serial": "a", "user_arn": "arn:aws:iam::123456789012:root"},
+                                               {"serial": "b", "user_arn": "arn:aws:iam::123456789012:root"}]},
+         F, "assigned to root (a, b)"),  # no partition reported: the commercial one
+    Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=None, keys=0, certs=0)}, F,
+         "credentials it may use (AccountPasswordPresent was not reported)"),
+    Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=1, keys=1, certs=0)}, F,
+         "has password, access keys"),
     Case("cloudtrail-multi-region", {"trails": None}, E, "no trail list"),
 ]
 
