@@ -185,3 +185,43 @@ def test_docs_url_and_actions():
     assert check.docs_url("https://x.example/BOX/") == "https://x.example/BOX/reference/checks/#root-hardware-mfa"
     assert check.anchor == "root-hardware-mfa"
     assert check.actions == ["iam:GetAccountSummary", "iam:ListVirtualMFADevices", "sts:GetCallerIdentity"]
+
+
+def test_exact_messages_of_the_fatal_kinds():
+    assert classify(bce.NoCredentialsError(), ACTION).message == (
+        "no AWS credentials found: pass --profile or set AWS_PROFILE (or try the emulated account with `rootaudit demo`)")
+    assert classify(bce.EndpointConnectionError(endpoint_url="u"), ACTION).message == (
+        f"could not reach the AWS endpoint for {ACTION} (EndpointConnectionError); check the network, "
+        "AWS_ENDPOINT_URL and --region")
+    assert classify(client_error("ExpiredToken"), ACTION).message == (
+        "the credentials have expired (ExpiredToken): run `aws sso login (or refresh your credentials)`")
+    assert classify(client_error("AuthFailure"), ACTION).message == (
+        "AWS rejected the credentials (AuthFailure): check the profile or access key")
+
+
+def test_a_client_error_without_an_error_block():
+    err = classify(bce.ClientError({}, "GetAccountSummary"), ACTION)
+    assert (err.kind, err.message) == ("Unknown", f"{ACTION} failed: Unknown")
+
+
+def test_an_aborted_scan_says_which_call_and_when(load, emulator):
+    from datetime import UTC, datetime
+
+    account = load("demo")
+    emulator.fail("sts:GetCallerIdentity", code="ExpiredToken")
+    when = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    report = scan(session=account.session(), check_ids=["caller-not-root", "root-mfa-enabled"], now=when)
+    assert report.aborted and report.generated_at == when and report.account_id is None
+    assert [(f.status, f.account_id, f.evidence) for f in report.findings] == [
+        (Status.ERROR, None, {"failed_action": "sts:GetCallerIdentity", "kind": "ExpiredCredentials"})] * 2
+
+
+def test_an_aborted_scan_without_a_failed_call_has_empty_evidence(monkeypatch, tmp_path):
+    from rootaudit.engine import error_findings, make_session
+
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    report = scan(profile="no-such-profile", check_ids=["caller-not-root"])
+    assert report.findings[0].evidence == {} and report.generated_at is not None
+    findings = error_findings(list(CATALOGUE[:2]), "why", "https://h.example/", "123456789012")
+    assert [(f.evidence, f.account_id, f.reason) for f in findings] == [({}, "123456789012", "why")] * 2
+    assert make_session(region="eu-west-1").region_name == "eu-west-1"
