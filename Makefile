@@ -41,6 +41,13 @@ site: setup
 test: setup browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# Mutation testing on demand (mutmut, configured in setup.cfg): mutates checks/, evidence/, engine.py and report/,
+# runs the fast test subset against each mutant and prints the score. Slow: see CONTRIBUTING.md.
+mutants: setup
+	rm -rf mutants
+	ROOTAUDIT_HYPOTHESIS_EXAMPLES=10 $(BIN)/mutmut run $(MUTMUT_ARGS) || true
+	$(BIN)/python scripts/mutation_score.py
+
 bench: setup
 	$(BIN)/python scripts/bench.py
 
@@ -72,4 +79,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache mutants

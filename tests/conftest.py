@@ -78,3 +78,28 @@ def built_site():
             mkdocs_build(site)
             marker.write_text(run_id)
     return site
+
+
+# --- markers: `-m "not site and not browser"` must really skip every site build and every browser ---------------
+
+SITE_FIXTURES = {"built_site"}  # builds the handbook (directly or through a fixture that needs it)
+BROWSER_FIXTURES = {"browser", "tab", "base_url"}  # test_browser.py's Playwright fixtures
+
+
+def unmarked(items) -> list[str]:
+    """Tests that build the site without the site (or browser) marker, or drive the browser without browser."""
+    wrong = []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        marks = {m.name for m in item.iter_markers()}
+        if names & BROWSER_FIXTURES and "browser" not in marks:
+            wrong.append(f"{item.nodeid}: drives the browser without @pytest.mark.browser")
+        elif names & SITE_FIXTURES and not marks & {"site", "browser"}:
+            wrong.append(f"{item.nodeid}: builds the site without @pytest.mark.site")
+    return wrong
+
+
+def pytest_collection_modifyitems(config, items):
+    wrong = unmarked(items)
+    if wrong:
+        raise pytest.UsageError("unmarked tests:\n" + "\n".join(wrong))

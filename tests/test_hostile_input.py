@@ -1,8 +1,11 @@
 """Hostile input: arbitrary evidence shapes and arbitrary YAML give a verdict or a clear error, never a crash."""
 from __future__ import annotations
 
+import dataclasses
+import os
 import string
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,15 +36,55 @@ shaped = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))  # slow generation under load is not a defect
+def _assert_verdict(check, evidence, config):
+    """check.evaluate itself, not engine.evaluate_check: the engine turns a raise into ERROR, which would hide it."""
+    verdict = check.evaluate(evidence, config)  # an exception here fails the test
+    assert isinstance(verdict, Verdict) and isinstance(verdict.status, Status), (check.id, verdict)
+    assert verdict.status in check.statuses, f"{check.id} returned {verdict.status}, which it does not declare"
+    assert isinstance(verdict.reason, str) and verdict.reason.strip()
+    assert isinstance(verdict.evidence, dict)
+    return verdict
+
+
+CONFIGS = [AuditConfig(root_email_pattern=r".*@example\.com"), AuditConfig()]
+
+
+# `make mutants` runs this once per mutant: it asks for fewer examples (the fixed junk below still runs in full).
+EXAMPLES = int(os.environ.get("ROOTAUDIT_HYPOTHESIS_EXAMPLES", "60"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))  # slow generation under load is not a defect
 @given(data=st.data())
 def test_evaluators_always_return_a_verdict(data):
     for check in CATALOGUE:
         evidence = {s: data.draw(shaped, label=s) for s in check.sources}
         evidence["now"] = NOW
-        verdict = evaluate_check(check, evidence, AuditConfig(root_email_pattern=r".*@example\.com"))
-        assert isinstance(verdict, Verdict) and isinstance(verdict.status, Status)
-        assert verdict.reason.strip()
+        _assert_verdict(check, evidence, data.draw(st.sampled_from(CONFIGS), label="config"))
+
+
+JUNK = [None, {}, [], "", "x", 0, 1, True, {"status": "ok"}, {"set": None}, {"error": None}, [None], [{}],
+        {"rules": None}, {"root": {}}, {"us-east-1": {}}, {"policies": [None, {}]}]
+
+
+@pytest.mark.parametrize("check", CATALOGUE, ids=lambda c: c.id)
+def test_each_source_alone_can_be_junk(check):
+    """Every source of every check replaced, one at a time and all together, by each junk value."""
+    good = {s: {} for s in check.sources}
+    for junk in JUNK:
+        for source in check.sources:
+            for config in CONFIGS:
+                _assert_verdict(check, dict(good, **{source: junk}, now=NOW), config)
+        _assert_verdict(check, dict({s: junk for s in check.sources}, now=NOW), CONFIGS[0])
+    _assert_verdict(check, {}, CONFIGS[0])  # not even "now"
+
+
+def test_engine_turns_a_raising_evaluator_into_error():
+    """The safety net behind the property above, tested with a real raise."""
+    check = dataclasses.replace(CATALOGUE[0], evaluate=lambda ev, cfg: {}["missing"])
+    verdict = evaluate_check(check, {"now": NOW}, AuditConfig())
+    assert verdict.status is Status.ERROR and "KeyError" in verdict.reason and check.id in verdict.reason
+    wrong = dataclasses.replace(CATALOGUE[0], evaluate=lambda ev, cfg: "PASS")
+    assert evaluate_check(wrong, {"now": NOW}, AuditConfig()).status is Status.ERROR
 
 
 yaml_docs = st.one_of(

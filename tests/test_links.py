@@ -27,6 +27,10 @@ import pytest
 
 from sitehost import serve, site_prefix
 
+pytestmark = [pytest.mark.site]  # builds the handbook (the built_site fixture)
+
+
+
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL_LIST = ROOT / "build" / "external-links.txt"
 CODE_LINE_ANCHOR = "#__codelineno-"

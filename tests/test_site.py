@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -14,8 +15,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, mkdocs_build
+from expected import EXPECTED
 from handbook_site import permalinks
-from rootaudit.checks import CATALOGUE
+from rootaudit.checks import CATALOGUE, TOPICS
 
 pytestmark = [pytest.mark.site]
 MANIFEST = yaml.safe_load((ROOT / "permalinks.yml").read_text())
@@ -66,12 +68,55 @@ def test_each_check_page_links_the_how_to_that_fixes_it_and_the_how_to_links_bac
         assert f'href="{"../" * (depth + 1)}checks/{check.id}/"' in how_to, f"{check.fix} does not link back to {check.id}"
 
 
-def test_notebook_pages_show_verdicts_and_stay_small(built_site):
+class _Tables(HTMLParser):
+    """Every table of a page as rows of cell texts, and every tag list's links."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def verdict_table(html: str) -> dict[str, str]:
+    """check id -> status, from the table headed Status | Check | Severity | Reason."""
+    parser = _Tables()
+    parser.feed(html)
+    for table in parser.tables:
+        if table and table[0] == ["Status", "Check", "Severity", "Reason"]:
+            return {row[1]: row[0].split()[-1] for row in table[1:]}
+    raise AssertionError("no table headed Status | Check | Severity | Reason")
+
+
+def test_notebook_pages_show_the_expected_verdicts_and_stay_small(built_site):
     for path in (built_site / "notebooks").glob("*/index.html"):
         size = path.stat().st_size
         assert size < 100_000, f"{path.parent.name}: {size} bytes"
+    for topic in TOPICS:  # the site runs each topic notebook against the demo scenario
+        html = page(built_site, f"notebooks/{topic}")
+        want = {c.id: status for c, status in ((c, EXPECTED["demo"][c.id]) for c in CATALOGUE) if c.topic == topic}
+        assert verdict_table(html) == want, topic
     html = page(built_site, "notebooks/root-credentials")
-    assert "<th>Status</th>" in html and "root-mfa-enabled" in html
     assert "(an EMULATED account on this machine, not AWS)" in html
     assert 'href="../../checks/root-mfa-enabled/"' in html  # relative, so the strict build checked it
 
@@ -98,12 +143,63 @@ def test_search_index_finds_check_ids_and_key_terms(built_site):
         assert term.lower() in text, term
 
 
+def _tagged_root_only() -> set[str]:
+    """Site URLs of the docs pages whose front matter tags them root-only."""
+    urls = set()
+    for md in (ROOT / "docs").rglob("*.md"):
+        text = md.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            meta = yaml.safe_load(text.split("---\n", 2)[1]) or {}
+            if "root-only" in (meta.get("tags") or []):
+                rel = md.relative_to(ROOT / "docs").with_suffix("")
+                urls.add(f"{rel.parent.as_posix()}/" if rel.name == "index" else f"{rel.as_posix()}/")
+    return urls
+
+
 def test_abbreviations_show_on_hover_and_root_only_pages_are_tagged(built_site):
     html = page(built_site, "how-to/set-up-root-mfa")
     assert re.search(r'<abbr title="[^"]+">MFA</abbr>', html)
-    tags = page(built_site, "reference/root-only-tasks")
-    for url in ("how-to/reset-root-password/", "how-to/close-account/"):
-        assert url.split("/")[1] in tags
+    tagged = _tagged_root_only()
+    assert {"how-to/reset-root-password/", "how-to/close-account/"} <= tagged
+    # the tags plugin's listing on root-only-tasks: exactly the tagged pages, under the root-only heading
+    listing = page(built_site, "reference/root-only-tasks")
+    assert 'id="tag:root-only"' in listing, "the tags plugin's listing is missing"
+    section = listing.split('id="tag:root-only"', 1)[1].split("</ul>", 1)[0]
+    listed = {href.removeprefix("../../") for href in re.findall(r'<a href="([^"]+)"', section)}
+    assert listed == tagged - {"reference/root-only-tasks/"}
+    for url in tagged:  # and each tagged page shows its tag, linked to that listing (the listing's own page: plain)
+        nav = re.search(r'<nav class="md-tags"\s*>(.*?)</nav>', page(built_site, url.rstrip("/")), re.DOTALL)
+        tag = (r'<span class="md-tag">root-only<' if url == "reference/root-only-tasks/" else
+               r'href="[./]*reference/root-only-tasks/#tag:root-only"[^>]*>root-only<')
+        assert nav and re.search(tag, nav[1]), url
+
+
+def _plugin_effects(site: Path) -> dict[str, bool]:
+    """What each plugin leaves in the built site; removing the plugin makes its entry False."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    redirects = next(p["redirects"]["redirect_maps"] for p in config["plugins"] if isinstance(p, dict) and "redirects" in p)
+    index = site / "search" / "search_index.json"
+
+    def redirected(source: str, target: str) -> bool:
+        html_path = site / source.removesuffix(".md") / "index.html"
+        wanted = target.removesuffix(".md") + "/"
+        return html_path.is_file() and bool(re.search(rf'http-equiv="refresh"[^>]*{re.escape(wanted)}', html_path.read_text()))
+
+    return {
+        "search": index.is_file() and len(json.loads(index.read_text())["docs"]) > 50,
+        "tags": '<nav class="md-tags"' in page(site, "how-to/reset-root-password"),
+        "macros": "{{" not in page(site, "how-to/root-email") and "{%" not in page(site, "how-to/root-email"),
+        "redirects": all(redirected(src, dst) for src, dst in redirects.items()),
+    }
+
+
+def test_every_plugin_leaves_its_mark(built_site):
+    """A plugin dropped from mkdocs.yml (or a new one without a guard here) fails this test."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    names = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+    effects = _plugin_effects(built_site)
+    assert sorted(names) == sorted(effects), "add a guard for the new plugin to _plugin_effects"
+    assert all(effects.values()), effects
 
 
 def test_organisation_values_come_from_handbook_yml(built_site):

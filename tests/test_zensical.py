@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = [pytest.mark.site]  # builds the handbook (the built_site fixture)
+
 ROOT = Path(__file__).resolve().parents[1]
 ZENSICAL = Path(sys.executable).with_name("zensical")
 # What mkdocs.yml refers to: the config itself, docs_dir, snippets (pymdownx base_path and macros include_dir,

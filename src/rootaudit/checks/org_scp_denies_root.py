@@ -62,17 +62,19 @@ def evaluate(ev, config):
                           partial=partial)
         return failed("no SCP on this account, its OUs or the organization root denies actions to root principals"
                       + note, policies=[p.get("name") for p in info["policies"] if isinstance(p, dict)])
-    first = full[0]
+    # An explicit Deny in any SCP that applies wins: one denial that holds in root sessions blocks them all.
+    blocking = [d for d in full if d["in_root_session"] is True]
+    first = blocking[0] if blocking else full[0]
     what = "every action" if first["scope"] == "all" and first["applies"] is True else first["what"]
     where = f"{_where(first)} denies root {what}"
-    if any(d["in_root_session"] is False for d in full):
-        return passed(f"{where}, with an aws:AssumedRoot exception for centralized root sessions" + note,
-                      denials=full)
+    if blocking:
+        return passed(f"{where}; WARNING: it has no aws:AssumedRoot exception, so it also blocks centralized root "
+                      "sessions (sts:AssumeRoot): add a Null condition on aws:AssumedRoot" + note, denials=full)
     if all(d["in_root_session"] is None for d in full):
         return passed(f"{where}; whether it also blocks centralized root sessions (sts:AssumeRoot) depends on "
                       f"{', '.join(first['depends_on'])}" + note, denials=full)
-    return passed(f"{where}; WARNING: it has no aws:AssumedRoot exception, so it also blocks centralized root "
-                  "sessions (sts:AssumeRoot): add a Null condition on aws:AssumedRoot" + note, denials=full)
+    return passed(f"{where}, with an aws:AssumedRoot exception for centralized root sessions" + note,
+                  denials=full)
 
 
 CHECK = Check(

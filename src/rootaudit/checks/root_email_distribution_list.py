@@ -13,6 +13,8 @@ def evaluate(ev, config):
     if not isinstance(info, dict):
         return error("the root email could not be determined")
     email, role = info.get("email"), info.get("role")
+    if email is not None and not isinstance(email, str):
+        return error(f"the root email could not be determined (the API returned {email!r})")
     pattern = config.root_email_pattern
     if not email:
         if role == "member":

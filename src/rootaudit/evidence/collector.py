@@ -129,7 +129,8 @@ class Context:
 
 
 # IAM pages with Marker/IsTruncated, CloudWatch Logs with a lower-case nextToken (botocore logs model: 50 metric
-# filters a page by default); everything else used here with NextToken.
+# filters a page by default); everything else used here with NextToken (tests/test_boundaries.py checks this
+# against botocore's paginator models).
 _TOKENS = {"iam": ("Marker", "Marker"), "logs": ("nextToken", "nextToken")}
 
 

@@ -1,8 +1,12 @@
 """--format markdown: a table to paste into a ticket, each check linked to its handbook entry."""
+import re
+
+# Characters Markdown would read as markup: a regex's backslashes would vanish, <addr> would turn into a link.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _MARKUP.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def render(reports, org: bool = False) -> str:

@@ -1,4 +1,9 @@
-"""--format ocsf: OCSF 1.3 Detection Finding (class 2004), the format Prowler and Security Hub exchange."""
+"""--format ocsf: OCSF 1.3 Detection Finding (class 2004), the format Prowler and Security Hub exchange.
+
+Class 2004 has no compliance attribute in OCSF 1.3 (that belongs to Compliance Finding, 2003), so the CIS and
+Security Hub mapping travels in `unmapped`, OCSF's place for source data without a home in the class, beside the
+evidence (tests/schemas/ocsf-1.3.0-detection-finding.schema.json checks the rest).
+"""
 from __future__ import annotations
 
 import json
@@ -40,10 +45,10 @@ def _finding(report, f) -> dict:
                   "region": "global"},
         "resources": [{"type": "AwsIamUser", "uid": f"arn:{partition}:iam::{account}:root", "name": "<root_account>",
                        "cloud_partition": partition, "region": "global"}],
-        "compliance": {"status_id": status_id, "status": status, "requirements": requirements,
-                       "standards": sorted({r.rsplit(" ", 1)[0] for r in requirements})},
         "remediation": {"desc": f"See {f.docs_url}", "references": [f.docs_url, *check.references]},
-        "unmapped": {"evidence": f.evidence},
+        "unmapped": {"evidence": f.evidence,
+                     "compliance": {"status_id": status_id, "status": status, "requirements": requirements,
+                                    "standards": sorted({r.rsplit(" ", 1)[0] for r in requirements})}},
     }
 
 

@@ -1,0 +1,102 @@
+"""Exit codes, for every combination: 2 (nothing scanned) > 1 (FAIL) > 3 (ERROR) > 0 (clean).
+
+One account: Report.exit_code over every subset of statuses, aborted or not. Several accounts (--org): the CLI
+says 2 only when no account at all could be scanned; an account that could not be scanned counts as an ERROR.
+The last tests run the real command in-process against the emulated account, with FAIL and ERROR in one account.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from rootaudit import cli
+from rootaudit.engine import Report
+from rootaudit.findings import Finding, Status
+
+WHEN = datetime(2026, 11, 1, tzinfo=UTC)
+PRECEDENCE = (2, 1, 3, 0)  # the first that applies wins
+
+
+def _report(statuses, aborted=False) -> Report:
+    findings = [Finding(check_id=f"c{i}", status=s, severity="high", title="t", reason="r", evidence={},
+                        docs_url="u") for i, s in enumerate(statuses)]
+    return Report(account_id="123456789012", generated_at=WHEN, findings=findings,
+                  aborted="nothing could be read" if aborted else None)
+
+
+def _expected_single(statuses, aborted) -> int:
+    applies = {2: aborted, 1: Status.FAIL in statuses, 3: Status.ERROR in statuses, 0: True}
+    return next(code for code in PRECEDENCE if applies[code])
+
+
+SUBSETS = [combo for n in range(len(Status) + 1) for combo in itertools.combinations(list(Status), n)]
+
+
+@pytest.mark.parametrize("aborted", [False, True])
+@pytest.mark.parametrize("statuses", SUBSETS, ids=lambda s: "+".join(x.value for x in s) or "none")
+def test_one_account_exit_code(statuses, aborted):
+    # each status twice, in both orders, so neither position nor count can decide
+    report = _report(list(statuses) + list(reversed(statuses)), aborted)
+    assert report.exit_code() == _expected_single(statuses, aborted)
+
+
+def _expected_org(codes) -> int:
+    if set(codes) == {2}:
+        return 2  # nothing at all was scanned
+    present = {1 if c == 1 else 3 if c in (2, 3) else 0 for c in codes}  # a lost account is an ERROR here
+    return next(code for code in PRECEDENCE if code in present)
+
+
+def _report_with_code(code: int) -> Report:
+    return {0: _report([Status.PASS]), 1: _report([Status.FAIL, Status.PASS]), 3: _report([Status.ERROR]),
+            2: _report([Status.ERROR], aborted=True)}[code]
+
+
+ORG_CODES = [combo for n in (1, 2, 3) for combo in itertools.combinations_with_replacement((0, 1, 2, 3), n)]
+
+
+@pytest.mark.parametrize("codes", ORG_CODES, ids=lambda c: "-".join(map(str, c)))
+def test_several_accounts_exit_code(codes):
+    for order in set(itertools.permutations(codes)):
+        reports = [_report_with_code(c) for c in order]
+        assert [r.exit_code() for r in reports] == list(order)
+        assert cli._exit_code(reports) == _expected_org(codes), order
+
+
+# ------------------------------------------------------------------------------------- the real command
+
+
+def _run(capsys, *args) -> tuple[int, str]:
+    code = cli.main(list(args))
+    return code, capsys.readouterr().out
+
+
+def test_fail_beats_error_in_one_real_account(load, emulator, capsys):
+    load("demo")
+    emulator.fail("iam:GetAccountSummary", code="AccessDenied")
+    code, out = _run(capsys, "scan", "--format", "json",
+                     "--checks", "root-no-access-keys,root-not-recently-used,security-contact-registered")
+    statuses = {f["check_id"]: f["status"] for f in json.loads(out)["findings"]}
+    assert statuses == {"root-no-access-keys": "ERROR", "root-not-recently-used": "FAIL",
+                        "security-contact-registered": "PASS"}
+    assert code == 1
+
+
+def test_error_without_fail_is_3_and_clean_is_0(load, emulator, capsys):
+    load("hardened")
+    assert _run(capsys, "scan", "--format", "json", "--checks", "root-mfa-enabled")[0] == 0
+    emulator.fail("iam:GetAccountSummary", code="AccessDenied")
+    assert _run(capsys, "scan", "--format", "json", "--checks", "root-mfa-enabled,caller-not-root")[0] == 3
+
+
+def test_summary_line_counts_errors(load, emulator, capsys, tmp_path):
+    load("demo")
+    emulator.fail("iam:GetAccountSummary", code="AccessDenied")
+    out = tmp_path / "r.json"
+    code, printed = _run(capsys, "scan", "--format", "json", "--output", str(out),
+                         "--checks", "root-no-access-keys,root-not-recently-used,security-contact-registered")
+    assert code == 1
+    assert printed.strip() == f"wrote json report to {out}: 1 PASS, 1 FAIL, 1 ERROR"

@@ -1,0 +1,312 @@
+"""The inputs that tell the code apart from the mutants that survived the review (audits/test-mutations.md).
+
+Each case or test names the mutation it kills (C = checks, S = evidence sources, E = engine, O = org scan,
+F = filter patterns, G = grafts). Evaluator cases are plain data, also used by tests/test_status_branches.py to
+prove every verdict branch is reached; the rest run against the emulated account over HTTP.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evidence_builders import (
+    DENY_ROOT,
+    DENY_ROOT_NO_EXCEPTION,
+    LOG_GROUP,
+    NOW,
+    caller,
+    days_ago,
+    eventbridge,
+    monitoring,
+    report,
+    rule,
+    scp,
+    summary,
+    trail,
+)
+from rootaudit import config as config_mod
+from rootaudit.checks import BY_ID
+from rootaudit.config import AuditConfig
+from rootaudit.engine import scan
+from rootaudit.findings import Status
+from rootaudit_emulator import Emulator
+from rootaudit_emulator.filter_pattern import matches
+
+P, F, E, NA, M = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE, Status.MANUAL
+CFG = config_mod.load(Path(__file__).resolve().parents[1] / "handbook.yml")
+GOOD_TRAIL = [trail(log_group=LOG_GROUP)]
+
+
+@dataclass(frozen=True)
+class Case:
+    check_id: str
+    evidence: dict[str, Any]
+    expected: Status
+    phrase: str  # the reason must contain it
+    config: AuditConfig | None = None  # None: tests/test_evaluators.py's CFG
+    kills: str = ""
+
+
+def _alarm_disabled():
+    mon = monitoring()
+    mon["alarms"][0]["actions_enabled"] = False
+    return mon
+
+
+def _two_scps(first, second):
+    both = scp(first, name="with-exception")
+    both["policies"].append(copy.deepcopy(scp(second, name="without", target="r-root")["policies"][0]))
+    return both
+
+
+DENY_NOT_ROOT = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Deny", "Action": "*", "Resource": "*",
+    "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}}]}
+UNANCHORED = AuditConfig(root_email_pattern=r"aws-root@example\.com")
+
+EXTRA_CASES = [
+    Case("root-no-signing-certificates", {"account_summary": None}, E, "AccountSigningCertificatesPresent",
+         kills="C05"),
+    Case("root-no-signing-certificates", {"account_summary": {}}, E, "AccountSigningCertificatesPresent", kills="C05"),
+    Case("root-no-access-keys", {"account_summary": {}}, E, "AccountAccessKeysPresent"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": _alarm_disabled()}, F,
+         "(actions disabled)", kills="C09"),
+    Case("root-activity-alert", {"eventbridge": eventbridge(**{r: {"rules": [rule(
+        state="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")]} for r in ("us_east_1", "us_east_2", "us_west_2")})},
+         P, "every sign-in region", kills="C10"),
+    Case("root-activity-alert", {"eventbridge": None}, E, "could not be read"),
+    Case("security-contact-registered", {"security_contact": {}}, E, "nothing usable", kills="C12"),
+    Case("security-contact-registered", {"security_contact": {"name": "x"}}, E, "nothing usable", kills="C12"),
+    Case("root-email-distribution-list", {"root_email": {"email": "aws-root@example.com.attacker.test",
+                                                         "role": "management"}}, F, "does not match",
+         config=UNANCHORED, kills="C13"),
+    Case("root-email-distribution-list", {"root_email": {"email": "aws-root@example.com", "role": "management"}}, P,
+         "matches", config=UNANCHORED),
+    Case("root-email-distribution-list", {"root_email": {"email": "a@example.com", "role": "management"}}, M,
+         "set org.root_email_pattern", config=AuditConfig()),
+    Case("root-email-distribution-list", {"root_email": {"email": "a@example.com", "role": "management"}}, E,
+         "not a valid regular expression", config=AuditConfig(root_email_pattern="(")),
+    Case("root-email-distribution-list", {"root_email": {"email": None, "role": "standalone"}}, M,
+         "confirm it matches your distribution-list pattern", config=AuditConfig()),
+    Case("root-email-distribution-list", {"root_email": {"email": True, "role": "management"}}, E,
+         "could not be determined"),
+    Case("org-central-root-access", {"org_features": {"status": "not-all-features"}}, F, "all-features", kills="C14"),
+    Case("org-central-root-access", {"org_features": {"status": "ok", "enabled": []}}, F,
+         "missing RootCredentialsManagement and RootSessions (enabled: none)"),
+    Case("org-central-root-access", {"org_features": {"status": "ok", "enabled": ["RootSessions", "Other"]}}, F,
+         "missing RootCredentialsManagement (enabled: RootSessions, Other)"),
+    Case("root-email-distribution-list", {"root_email": {"email": "aws-root+dev@example.com", "role": "member",
+                                                         "from": "organizations:ListAccounts"}}, P,
+         "(from organizations:ListAccounts)"),
+    Case("org-scp-denies-root", {"scps": scp(DENY_NOT_ROOT)}, F, "no SCP", kills="C15"),
+    Case("org-scp-denies-root", {"scps": scp({"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                                                             "Condition": {"StringNotLike": {
+                                                                 "aws:PrincipalArn": ["arn:aws:iam::*:root"]}}}]})},
+         F, "no SCP", kills="C15"),
+    Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=0, keys=0, certs=1)}, F,
+         "signing certificates", kills="C16"),
+    Case("root-hardware-mfa", {"account_summary": summary(mfa=0, password=0, keys=0, certs=1), "caller": caller(),
+                               "virtual_mfa": []}, F, "no MFA at all", kills="C16"),
+    Case("root-hardware-mfa", {"account_summary": {}, "caller": caller(), "virtual_mfa": []}, E, "AccountMFAEnabled"),
+    # Any root denial without the aws:AssumedRoot exception blocks root sessions: an explicit Deny in any SCP wins.
+    Case("org-scp-denies-root", {"scps": _two_scps(DENY_ROOT, DENY_ROOT_NO_EXCEPTION)}, P, "WARNING", kills="C17"),
+    Case("org-scp-denies-root", {"scps": _two_scps(DENY_ROOT, DENY_ROOT)}, P, "with an aws:AssumedRoot exception"),
+    Case("root-not-recently-used", {"credential_report": None}, E, "could not be read"),
+    Case("root-not-recently-used", {"credential_report": {"generated_time": "g", "root": {
+        "password_last_used": days_ago(1)}}}, F, "root was used 1 day ago (password_last_used)"),
+    Case("root-not-recently-used", {"credential_report": report(password="", key1=days_ago(2))}, F,
+         "root was used 2 days ago (access_key_1_last_used_date)"),
+    Case("root-not-recently-used", {"credential_report": {"generated_time": "g", "root": {}}}, P,
+         "password_last_used N/A; access_key_1_last_used_date N/A; access_key_2_last_used_date N/A"),
+    Case("caller-not-root", {"caller": {"arn": ""}}, E, "no caller ARN"),
+    Case("caller-not-root", {"caller": caller(arn="arn:aws:sts::123456789012:root")}, P, "not as root"),
+    Case("caller-not-root", {"caller": caller(arn="x:root")}, P, "not as root"),
+    Case("security-contact-registered", {"security_contact": {"set": True}}, P, "(no name) <no email>"),
+    Case("security-contact-registered", {"security_contact": {"set": True, "name": "SecOps"}}, P, "SecOps <no email>"),
+    Case("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": None, "virtual_mfa": []}, P, "no virtual"),
+    Case("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": {"account": "123456789012"},
+                               "virtual_mfa": [{"serial": "a", "user_arn": "arn:aws:iam::123456789012:root"},
+                                               {"serial": "b", "user_arn": "arn:aws:iam::123456789012:root"}]},
+         F, "assigned to root (a, b)"),  # no partition reported: the commercial one
+    Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=None, keys=0, certs=0)}, F,
+         "credentials it may use (AccountPasswordPresent was not reported)"),
+    Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=1, keys=1, certs=0)}, F,
+         "has password, access keys"),
+    Case("cloudtrail-multi-region", {"trails": None}, E, "no trail list"),
+]
+
+
+@pytest.mark.parametrize("case", EXTRA_CASES, ids=lambda c: f"{c.check_id}-{c.expected.value}-{c.kills or 'branch'}")
+def test_extra_case(case):
+    verdict = BY_ID[case.check_id].evaluate(dict(case.evidence, now=NOW), case.config or CFG)
+    assert verdict.status is case.expected, verdict.reason
+    assert case.phrase in verdict.reason
+
+
+def test_c17_warning_names_the_blocking_policy():
+    verdict = BY_ID["org-scp-denies-root"].evaluate(
+        {"scps": _two_scps(DENY_ROOT, DENY_ROOT_NO_EXCEPTION), "now": NOW}, CFG)
+    assert "SCP 'without' attached to r-root" in verdict.reason
+
+
+def test_c06_c07_recent_use_reads_the_report():
+    """The 90-day boundary itself is in tests/test_boundaries.py; here the default config on a real-looking row."""
+    used = report(password="2026-08-03T12:00:00+00:00")  # exactly 90 days before NOW
+    assert BY_ID["root-not-recently-used"].evaluate({"credential_report": used, "now": NOW}, AuditConfig()).status is P
+
+
+# ----------------------------------------------------------------------------- evidence sources (emulator)
+
+
+def _statuses(report_):
+    return {f.check_id: f.status for f in report_.findings}
+
+
+@pytest.mark.parametrize("code,expected,phrase", [
+    ("ServiceAccessNotEnabledException", F, "trusted access"),  # S03
+    ("OrganizationNotInAllFeaturesModeException", F, "all-features"),
+    ("AccountNotManagementOrDelegatedAdministratorException", NA, "management or IAM delegated"),
+    ("OrganizationNotFoundException", NA, "not in an"),
+    ("AccessDenied", E, "access denied to iam:ListOrganizationsFeatures"),
+])
+def test_s03_each_features_error_has_its_verdict(load, emulator, code, expected, phrase):
+    account = load("hardened")
+    emulator.fail("iam:ListOrganizationsFeatures", code=code)
+    finding = scan(session=account.session(), config=CFG, check_ids=["org-central-root-access"]).findings[0]
+    assert finding.status is expected and phrase in finding.reason, finding.reason
+
+
+def test_s03_features_error_knob_from_the_scenario(emulator, monkeypatch):
+    account = emulator.load({"extends": "hardened", "description": "trusted access off",
+                             "organization": {"features_error": "ServiceAccessNotEnabledException"}})
+    try:
+        for k, v in account.env().items():
+            monkeypatch.setenv(k, v)
+        finding = scan(session=account.session(), config=CFG, check_ids=["org-central-root-access"]).findings[0]
+        assert finding.status is F and "trusted access" in finding.reason
+    finally:
+        emulator.reset()
+
+
+def test_s04_access_denied_on_the_contact_is_an_error_not_a_missing_contact(load, emulator):
+    account = load("demo")
+    emulator.fail("account:GetAlternateContact", code="AccessDenied")
+    finding = scan(session=account.session(), config=CFG, check_ids=["security-contact-registered"]).findings[0]
+    assert finding.status is E and "access denied to account:GetAlternateContact" in finding.reason
+
+
+def test_s04_no_contact_is_a_fail(load):
+    finding = scan(session=load("standalone").session(), config=CFG,
+                   check_ids=["security-contact-registered"]).findings[0]
+    assert finding.status is F
+
+
+def test_s05_a_filter_matching_only_console_sign_in_is_not_enough(emulator, monkeypatch):
+    pattern = '{ $.userIdentity.type = "Root" && $.eventType = "AwsConsoleSignIn" }'
+    account = emulator.load({"extends": "hardened", "description": "filter misses root API calls",
+                             "root_usage_alarm": {"filter_pattern": pattern}})
+    try:
+        for k, v in account.env().items():
+            monkeypatch.setenv(k, v)
+        result = scan(session=account.session(), config=CFG, check_ids=["root-usage-alarm"])
+        finding = result.findings[0]
+        assert finding.status is F and "matches root use and only root use" in finding.reason, finding.reason
+    finally:
+        emulator.reset()
+
+
+# --------------------------------------------------------------------------------------------- engine
+
+
+def test_e02_a_lost_endpoint_stops_the_calls(monkeypatch):
+    """After the endpoint goes away, no check calls it again: one failed call, then ERROR for the rest at once."""
+    emu = Emulator()
+    emu.start()
+    try:
+        account = emu.load("hardened")
+        for k, v in account.env().items():
+            monkeypatch.setenv(k, v)
+        session = account.session()
+        sent = {"n": 0}
+
+        def stop_on_the_fourth(**kwargs):
+            sent["n"] += 1
+            if sent["n"] == 4:
+                emu.stop()
+
+        session.events.register("before-send", stop_on_the_fourth)
+        result = scan(session=session, config=CFG)
+    finally:
+        emu.stop()
+    assert len(result.calls) == 4, result.calls  # the call that failed was the last one made
+    lost = [f for f in result.findings if f.status is E]
+    assert lost and all("could not reach the AWS endpoint" in f.reason for f in lost)
+    assert all(f.evidence == {"failed_action": result.calls[-1], "kind": "EndpointUnreachable"} for f in lost)
+    assert result.aborted is None and result.exit_code() == 3
+
+
+# ------------------------------------------------------------------------------------------- org scan
+
+
+def _org_scan(emulator, monkeypatch, spec, checks):
+    from rootaudit.org.scan import scan_organization
+
+    account = emulator.load(spec)
+    try:
+        for k, v in account.env().items():
+            monkeypatch.setenv(k, v)
+        emulator.clear_recorded()
+        reports = scan_organization(session=account.session(), config=CFG, check_ids=checks, progress="never")
+        return reports, emulator.recorded()
+    finally:
+        emulator.reset()
+
+
+def test_o03_unreadable_scps_are_errors_for_every_member(emulator, monkeypatch):
+    spec = {"extends": "organization", "description": "SCPs unreadable",
+            "failures": {"operations": [{"operation": "organizations:ListParents", "code": "AccessDenied"}]}}
+    reports, _ = _org_scan(emulator, monkeypatch, spec, ["org-scp-denies-root"])
+    members = reports[1:]
+    assert len(members) == 20 and all(r.findings[0].status is E for r in members), [
+        (r.account_id, r.findings[0].status, r.findings[0].reason) for r in members]
+    # 100000000017 is SUSPENDED and 100000000013 has no audit role: their reasons say so instead
+    readable = [r for r in members if r.account_id not in ("100000000013", "100000000017")]
+    assert len(readable) == 18 and all("organizations:ListParents" in r.findings[0].reason for r in readable)
+
+
+@pytest.mark.parametrize("features,assume_root", [(["RootSessions"], True), (["RootCredentialsManagement"], False)])
+def test_o04_assume_root_follows_root_sessions(emulator, monkeypatch, features, assume_root):
+    spec = {"extends": "organization", "description": "one feature", "organization": {"features": features}}
+    _reports, recorded = _org_scan(emulator, monkeypatch, spec, ["root-no-access-keys"])
+    calls = recorded.count("sts:AssumeRoot")
+    assert calls == (19 if assume_root else 0)  # every ACTIVE member (one of the 20 is SUSPENDED), or none
+
+
+# ------------------------------------------------------------------------------- emulator fidelity (F, G)
+
+
+@pytest.mark.parametrize("pattern,message,expected", [
+    ('{ $.userIdentity.type = "Root" }', '{"userIdentity": {"type": "RootX"}}', False),  # F02
+    ('{ $.userIdentity.type = "Root" }', '{"userIdentity": {"type": "Root"}}', True),
+    ('{ $.userIdentity.type = "Ro*" }', '{"userIdentity": {"type": "Root"}}', True),
+    ('{ $.userIdentity.type = "*oo" }', '{"userIdentity": {"type": "Root"}}', False),  # F02: the end anchor
+    ('{ $.c IS TRUE }', '{"c": 1}', False),  # F04
+    ('{ $.c IS TRUE }', '{"c": true}', True),
+    ('{ $.c IS FALSE }', '{"c": 0}', False),  # F04
+    ('{ $.c IS FALSE }', '{"c": false}', True),
+])
+def test_filter_pattern_edges(pattern, message, expected):
+    assert matches(pattern, message) is expected
+
+
+def test_g04_account_summary_counts_roots_mfa_devices(load, emulator):
+    account = load("hardened")
+    summary_map = emulator.client("iam", account.account_id).get_account_summary()["SummaryMap"]
+    users_devices = sum(1 for u in account.scenario["iam_users"] if u["mfa"] == "virtual")
+    assert summary_map["MFADevicesInUse"] == len(account.scenario["root"]["mfa"]) + users_devices == 3
+    assert summary_map["AccountMFAEnabled"] == 1
+
