@@ -73,7 +73,7 @@ def test_reason_names_the_days_and_the_window():
 # -------------------------------------------------------------------------------- configuration ranges
 
 
-@pytest.mark.parametrize("key,low,high", [("recent_use_days", 1, 3650), ("org_max_workers", 1, 64)])
+@pytest.mark.parametrize("key,low,high", [("recent_use_days", 1, 3650), ("org_max_workers", 1, 256)])
 def test_whole_number_settings_accept_their_range_and_nothing_beyond(key, low, high):
     for ok in (low, high):
         assert getattr(config_mod.parse(f"audit: {{{key}: {ok}}}"), key) == ok
@@ -94,8 +94,7 @@ def test_config_defaults():
     cfg = config_mod.parse("")
     assert cfg == AuditConfig()
     assert (cfg.signin_regions, cfg.credential_report_timeout_seconds, cfg.org_role_name, cfg.org_max_workers,
-            cfg.root_email_pattern) == (("us-east-1", "us-east-2", "us-west-2"), 60.0,
-                                        "OrganizationAccountAccessRole", 8, None)
+            cfg.root_email_pattern) == (("us-east-1",), 60.0, "OrganizationAccountAccessRole", 32, None)
     assert config_mod.parse("audit: {signin_regions: [eu-west-1, eu-west-1]}").signin_regions == ("eu-west-1",)
 
 
@@ -212,7 +211,7 @@ def test_every_paginated_call_is_listed():
     src = Path(collector.__file__).resolve().parents[1]
     used = set()
     for path in src.rglob("*.py"):
-        used |= set(re.findall(r'paginate\(\s*"(\w+)",\s*"(\w+)"', path.read_text()))
+        used |= set(re.findall(r'(?:paginate|items)\(\s*"(\w+)",\s*"(\w+)"', path.read_text()))
     assert used == set(PAGINATED)
 
 

@@ -19,6 +19,7 @@ import pytest
 import rootaudit
 from rootaudit import config as config_mod
 from rootaudit.checks import BY_ID, CATALOGUE
+from rootaudit.checks.model import STANDARDS
 from rootaudit.engine import Report, scan
 from rootaudit.findings import Finding, Status
 from rootaudit.report import FORMATS
@@ -157,9 +158,7 @@ def test_ocsf_is_valid_detection_finding_and_carries_each_verdict(reports):
         assert event["cloud"]["account"]["uid"] == account
         assert event["resources"][0]["uid"] == f"arn:aws:iam::{account}:root"
         assert event["remediation"]["references"][0] == f.docs_url
-        expected_requirements = ([f"CIS AWS Foundations v5.0.0 {check.cis_v5}"] if check.cis_v5 else []) + (
-            [f"CIS AWS Foundations v7.0.0 {check.cis_v7}"] if check.cis_v7 else []) + (
-            [f"AWS Security Hub {check.security_hub}"] if check.security_hub else [])
+        expected_requirements = [f"{STANDARDS[name]} {control}" for name, control in check.standard_refs]
         assert compliance["requirements"] == expected_requirements
         assert compliance["standards"] == sorted({r.rsplit(" ", 1)[0] for r in expected_requirements})
     uids = [e["metadata"]["uid"] for e in events]
@@ -172,9 +171,7 @@ def expected_event(report, f) -> dict:
     """The whole event, written out from the OCSF 1.3 class 2004 attributes it fills."""
     check, account = BY_ID[f.check_id], report.account_id or "unknown"
     ms = int(report.generated_at.timestamp() * 1000)
-    requirements = ([f"CIS AWS Foundations v5.0.0 {check.cis_v5}"] if check.cis_v5 else []) + (
-        [f"CIS AWS Foundations v7.0.0 {check.cis_v7}"] if check.cis_v7 else []) + (
-        [f"AWS Security Hub {check.security_hub}"] if check.security_hub else [])
+    requirements = [f"{STANDARDS[name]} {control}" for name, control in check.standard_refs]
     status_id, status = COMPLIANCE[f.status.value]
     return {
         "class_uid": 2004, "class_name": "Detection Finding", "category_uid": 2, "category_name": "Findings",
