@@ -2,9 +2,10 @@
 
 `zensical build` has no option for the output directory and requires site_dir to lie inside the folder that holds
 the config file. So the build runs in a temporary copy of the inputs the config names (mkdocs.yml unchanged, docs/,
-snippets/, the macros module under src/, handbook.yml, notebooks/), and writes its site_dir (build/site) inside
-that copy: the repository's build/site is never touched. The notebook macro still imports rootaudit from the
-repository, so the executed notebooks come from the shared cache in build/executed/, filled by the MkDocs build.
+snippets/, src/, the site tooling under tools/, handbook.yml, notebooks/, and tests/ for the conformance tables the
+emulated-account page reports), and writes its site_dir (build/site) inside that copy: the repository's build/site is
+never touched. The copy's notebook cache is seeded from the MkDocs build's build/executed/, so both render the same
+runs.
 """
 from __future__ import annotations
 
@@ -135,6 +136,9 @@ def zensical_site(built_site, tmp_path_factory):
             shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(src, project / name)
+    # The site tooling runs from the copy, so its notebook cache is the copy's: seed it with the MkDocs build's
+    # executed notebooks (same code cells and sources, same keys) so both builds render the same runs.
+    shutil.copytree(ROOT / "build" / "executed", project / "build" / "executed", dirs_exist_ok=True)
     env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true", "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     result = subprocess.run([str(ZENSICAL), "build", "--strict", "-f", "mkdocs.yml"], cwd=project, env=env,
