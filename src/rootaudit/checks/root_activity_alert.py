@@ -37,7 +37,8 @@ def evaluate(ev, config):
     if not isinstance(regions, dict):
         return error("EventBridge rules could not be read")
     caller = ev.get("caller") if isinstance(ev.get("caller"), dict) else {}
-    partition = caller.get("partition") or "aws"
+    partition = caller.get("partition") if isinstance(caller.get("partition"), str) else None
+    partition = partition or "aws"  # a malformed caller record: judge as the commercial partition
     if partition in NO_ROOT_CONSOLE:
         return not_applicable(f"in the {partition} partition only IAM users sign in to the console, so there is no "
                               f"root console sign-in to alert on ({NO_ROOT_CONSOLE[partition]}); root API calls are "
