@@ -39,7 +39,8 @@ site: setup
 	$(BIN)/mkdocs build --strict
 
 test: setup browser
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 0 -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: the arguments selected no serial test
 
 # Mutation testing on demand (mutmut, configured in setup.cfg): mutates checks/, evidence/, engine.py and report/,
 # runs the fast test subset against each mutant and prints the score. Slow: see CONTRIBUTING.md.

@@ -205,6 +205,7 @@ def result_pages(hrefs: list[str]) -> list[str]:
     return list(dict.fromkeys(h.split("?")[0].split("#")[0] for h in hrefs))
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("check_id", [c.id for c in CATALOGUE])
 def test_search_for_a_check_id_puts_its_page_first(tab, check_id):
     tab.goto("")
@@ -214,12 +215,14 @@ def test_search_for_a_check_id_puts_its_page_first(tab, check_id):
     assert_clean(tab)
 
 
+@pytest.mark.serial
 def test_search_lost_mfa_leads_to_the_how_to(tab):
     tab.goto("")
     pages = result_pages(search(tab, "lost MFA", attempts=18))
     assert pages[0].endswith("/how-to/recover-lost-mfa/"), f"first result is {pages[0]}; all: {pages}"
 
 
+@pytest.mark.serial
 def test_a_search_result_opens_its_page(tab):
     tab.goto("")
     hrefs = search(tab, "root-mfa-enabled", attempts=24)
