@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 
-from rootaudit.checks import BY_ID, CATALOGUE
+from rootaudit.checks import CATALOGUE
 
 from . import ROOT
 
@@ -71,9 +71,6 @@ def example_blocks(check_id: str, badge) -> str:
                    + "\n".join(f"    {line}" for line in f"```json\n{evidence}\n```".splitlines()))
     return "\n\n".join(out) or "No shipped scenario produces a verdict for this check."
 
-
-def known(check_id: str) -> bool:
-    return check_id in BY_ID
 
 
 if __name__ == "__main__":
