@@ -58,7 +58,6 @@ def test_from_the_delegated_administrator_the_management_account_is_the_one_aws_
     """s06 (I): MasterAccountId, not the caller, is the management account; SCPs are never judged for it."""
     role = recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["Credentials"]["AccessKeyId"]
     members[role] = StubbedSession({
-        ("sts", US): [("GetCallerIdentity", caller(MGMT, "OrganizationAccountAccessRole", "rootaudit"))],
         ("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
     mgmt = StubbedSession({
         ("sts", US): [("GetCallerIdentity", caller(DA)), ("AssumeRole", recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"))],
@@ -74,7 +73,10 @@ def test_from_the_delegated_administrator_the_management_account_is_the_one_aws_
     assert "never apply to the management account" in got[MGMT]["org-scp-denies-root"].reason
     assert got[MGMT]["org-central-root-access"].status.value == "PASS"  # the organization's answer, not N/A
     assert got[MGMT]["root-mfa-enabled"].status.value == "PASS"
+    # the role session's identity is AssumeRole's own answer: the member is not asked GetCallerIdentity
     assert mgmt.pending() == {} and members[role].pending() == {}
+    assumed = recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["AssumedRoleUser"]
+    assert reports[1].caller_arn == assumed["Arn"] and "GetCallerIdentity" not in members[role].called
     assert "AssumeRoot" not in mgmt.called  # AssumeRoot never targets the management account
 
 
@@ -125,7 +127,6 @@ def _member_scan(members, role_answer, role_plan, root_plan=None, root_policies=
 def test_root_facts_come_through_the_role_so_a_deny_root_scp_hides_nothing(members):
     """s06 (K): a deny-root SCP without the aws:AssumedRoot exception; the role reads root's facts, no AssumeRoot."""
     member, called = _member_scan(members, recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"), {
-        ("sts", US): [("GetCallerIdentity", caller(MEMBER, "OrganizationAccountAccessRole", "rootaudit"))],
         ("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]})
     assert member["root-mfa-enabled"].status.value == "FAIL" and member["root-no-access-keys"].status.value == "FAIL"
     assert "AssumeRole" in called and "AssumeRoot" not in called
@@ -136,7 +137,6 @@ def test_when_the_role_is_denied_the_audit_root_session_reads(members):
                       "rootaudit is not authorized to perform: iam:GetAccountSummary because no identity-based policy "
                       "allows the iam:GetAccountSummary action", 403)
     member, _ = _member_scan(members, recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"), {
-        ("sts", US): [("GetCallerIdentity", caller(MEMBER, "OrganizationAccountAccessRole", "rootaudit"))],
         ("iam", US): [("GetAccountSummary", role_denied)]},
         root_plan={("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]},
         root_policies="full-access-only")

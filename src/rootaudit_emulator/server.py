@@ -21,7 +21,7 @@ import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
-from . import faults, grafts, root_state, scenario, signin
+from . import dispatch_cache, faults, grafts, root_state, scenario, signin
 from .interceptor import Interceptor
 
 _LOADER: botocore.loaders.Loader | None = None
@@ -105,18 +105,20 @@ class _Server:
 
         class Server(ThreadedMotoServer):
             def _server_entry(inner) -> None:
-                from moto.moto_server.werkzeug_app import (
-                    DomainDispatcherApplication,
-                    MotoRequestHandler,
-                    create_backend_app,
-                )
+                from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
                 from werkzeug.serving import make_server
 
+                from .dispatch_cache import Dispatcher
+
                 class QuietHandler(MotoRequestHandler):
+                    # Keep-alive, as AWS's endpoints do: HTTP/1.0 would cost a connection and a server thread per
+                    # request, which neither side pays against AWS.
+                    protocol_version = "HTTP/1.1"
+
                     def log_request(self, *args: Any, **kwargs: Any) -> None:
                         pass
 
-                interceptor.app = DomainDispatcherApplication(create_backend_app)
+                interceptor.app = Dispatcher(create_backend_app)
                 inner._server = make_server(inner._ip_address, inner._port, interceptor, True,
                                             request_handler=QuietHandler)
                 inner._server_ready_event.set()
@@ -159,6 +161,7 @@ class Emulator:
             # moto would put every request in that one account: members, AssumeRoot and org scans would break.
             raise RuntimeError("unset MOTO_ACCOUNT_ID: the emulator routes requests to accounts by credentials")
         grafts.install()  # before the first request: the account service's routes are read then
+        dispatch_cache.install()  # after the grafts, which add methods to moto's response classes
         self._server = _Server(self.host, self.port, self._interceptor)
         host, port = self._server.start()
         self.port = port

@@ -17,10 +17,11 @@ _lock = threading.Lock()
 
 @cache
 def shared_loader():
-    """One botocore data loader for every session: a fresh one would re-read and re-parse the JSON models."""
-    import botocore.loaders
+    """One botocore data loader for every session: a fresh one would re-read and re-parse the models (and
+    model_cache keeps the parsed models between runs)."""
+    from .model_cache import create_loader
 
-    return botocore.loaders.create_loader()
+    return create_loader()
 
 
 @cache
