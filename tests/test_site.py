@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -17,6 +16,7 @@ import yaml
 from conftest import ROOT, mkdocs_build
 from expected import EXPECTED
 from handbook_site import permalinks
+from html_tables import tables_of
 from rootaudit.checks import CATALOGUE, TOPICS
 
 pytestmark = [pytest.mark.site]
@@ -68,41 +68,9 @@ def test_each_check_page_links_the_how_to_that_fixes_it_and_the_how_to_links_bac
         assert f'href="{"../" * (depth + 1)}checks/{check.id}/"' in how_to, f"{check.fix} does not link back to {check.id}"
 
 
-class _Tables(HTMLParser):
-    """Every table of a page as rows of cell texts, and every tag list's links."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1].append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def verdict_table(html: str) -> dict[str, str]:
     """check id -> status, from the table headed Status | Check | Severity | Reason."""
-    parser = _Tables()
-    parser.feed(html)
-    for table in parser.tables:
+    for table in tables_of(html).tables:
         if table and table[0] == ["Status", "Check", "Severity", "Reason"]:
             return {row[1]: row[0].split()[-1] for row in table[1:]}
     raise AssertionError("no table headed Status | Check | Severity | Reason")

@@ -14,11 +14,12 @@ import shutil
 import subprocess
 import sys
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+
+from html_tables import Tables, tables_of
 
 pytestmark = [pytest.mark.site]  # builds the handbook (the built_site fixture)
 
@@ -68,49 +69,8 @@ def html_files(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts}
 
 
-class _Tables(HTMLParser):
-    """Every table in a page as rows of cell texts (header row included), and every id in the page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self.ids: set[str] = set()
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name == "id" and value:
-                self.ids.add(value)
-        if tag == "table":
-            self._depth += 1
-            if self._depth == 1:
-                self.tables.append([])
-        elif tag == "tr" and self._depth == 1:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._depth -= 1
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1].append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def parse(path: Path) -> _Tables:
-    parser = _Tables()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+def parse(path: Path) -> Tables:
+    return tables_of(path.read_text(encoding="utf-8"))
 
 
 def verdicts(page: Path) -> list[tuple[str, str]]:
