@@ -13,7 +13,11 @@ import pytest
 from expected import ORG_EXPECTED
 from rootaudit import config as config_mod
 from rootaudit.checks import CATALOGUE
+from rootaudit.evidence.registry import SOURCES
+from rootaudit.evidence.sources import SOURCES as _registered  # noqa: F401  (every source registered)
+from rootaudit.notebook import source_caption
 from rootaudit.org.scan import scan_organization
+from rootaudit.policy import ORG_SCAN_ACTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = config_mod.load(ROOT / "handbook.yml")
@@ -102,6 +106,26 @@ def test_calls_per_account_are_constant(org_reports):
     reports, _ = org_reports
     per_account = Counter(len(r.calls) for r in reports[1:] if r.account_id not in (NO_ROLE, SUSPENDED))
     assert len(per_account) == 1, per_account
+
+
+def test_members_read_neither_management_only_sources_nor_their_own_identity(org_reports):
+    """What only the management account can read (Source.management_only) comes to each member from the
+    management account, and a member's identity from AssumeRole: a member's own calls include none of it."""
+    reports, _ = org_reports
+    management_only = {name for name, source in SOURCES.items() if source.management_only}
+    assert management_only == {"scps", "org_features", "signin_rcps"}
+    own = {a for name in management_only for a in SOURCES[name].actions}
+    shared = {a for source in SOURCES.values() if not source.management_only for a in source.actions}
+    # the SCP and RCP reads of the org scan (org/scps.py, org/rcps.py) are Organizations calls, made by the management account
+    organizations = {a for a in ORG_SCAN_ACTIONS if a.startswith("organizations:")}
+    forbidden = (own - shared) | organizations | {"sts:GetCallerIdentity"}
+    assert {"organizations:ListPoliciesForTarget", "iam:ListOrganizationsFeatures"} <= forbidden
+    # and the notebooks say so where they list what each source reads
+    assert all("management account" in source_caption(name) for name in management_only)
+    assert not any("management account" in source_caption(name) for name in SOURCES if name not in management_only)
+    members = [r for r in reports[1:] if r.account_id not in (NO_ROLE, SUSPENDED)]
+    assert members and all(r.calls for r in members)
+    assert all(forbidden.isdisjoint(r.calls) for r in members), {r.account_id: forbidden & set(r.calls) for r in members}
 
 
 def test_cli_org_json_carries_account_ids_and_is_quiet_off_a_terminal(emulator):

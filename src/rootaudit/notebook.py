@@ -164,7 +164,9 @@ def source_caption(name: str) -> str:
     """One line about an evidence source: what it holds and the IAM actions it may call."""
     src = SOURCES[name]
     actions = ", ".join(sorted(actions_for([name]))) or "no API call of its own"
-    return f"# {name}: {src.doc} (IAM: {actions})"
+    where = "; only the management account can read it, and an org scan reads it there for each member" \
+        if src.management_only else ""
+    return f"# {name}: {src.doc} (IAM: {actions}{where})"
 
 
 def topic_summary(report: Report):
