@@ -79,3 +79,13 @@ def test_an_unwritable_cache_still_loads(tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setenv(model_cache.ENV, str(blocker / "cache"))
     assert model_cache.create_loader().load_service_model("sts", "service-2")["metadata"]["serviceId"] == "STS"
+
+
+def test_aws_data_path_models_come_first_as_in_botocore(cache, tmp_path, monkeypatch):
+    own = tmp_path / "models" / "sts" / "2011-06-15"
+    own.mkdir(parents=True)
+    (own / "service-2.json").write_text(json.dumps({"metadata": {"serviceId": "STS from AWS_DATA_PATH"},
+                                                    "operations": {}, "shapes": {}}))
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "models"))
+    model = model_cache.create_loader().load_service_model("sts", "service-2")
+    assert model["metadata"]["serviceId"] == "STS from AWS_DATA_PATH"

@@ -108,5 +108,8 @@ class Loader(botocore.loaders.Loader):
 
 
 def create_loader() -> Loader:
-    """botocore.loaders.create_loader() with no AWS_DATA_PATH, reading through the cache."""
-    return Loader(file_loader=CachedJSONFileLoader(cache_dir()))
+    """What botocore.loaders.create_loader() gives a session (AWS_DATA_PATH's folders first), reading through
+    the cache."""
+    paths = os.environ.get("AWS_DATA_PATH")
+    extra = [os.path.expanduser(os.path.expandvars(p)) for p in paths.split(os.pathsep)] if paths else None
+    return Loader(extra_search_paths=extra, file_loader=CachedJSONFileLoader(cache_dir()))
