@@ -32,7 +32,8 @@ _CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 def test_template_passes_cfn_lint():
-    result = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)], capture_output=True, text=True)
+    result = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)],
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

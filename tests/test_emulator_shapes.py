@@ -123,8 +123,10 @@ CALLS: dict[str, list[Call]] = {
     "organizations:ListRoots": [Call(), Call(error="AccessDeniedException", caller="member")],
     "organizations:ListTargetsForPolicy": [Call({"PolicyId": "p-FullAWSAccess"})],
     "sts:AssumeRole": [
-        Call({"RoleArn": "arn:aws:iam::100000000001:role/OrganizationAccountAccessRole", "RoleSessionName": "shape-test"}),
-        Call({"RoleArn": "arn:aws:iam::100000000013:role/OrganizationAccountAccessRole", "RoleSessionName": "shape-test"},
+        Call({"RoleArn": "arn:aws:iam::100000000001:role/OrganizationAccountAccessRole",
+              "RoleSessionName": "shape-test"}),
+        Call({"RoleArn": "arn:aws:iam::100000000013:role/OrganizationAccountAccessRole",
+              "RoleSessionName": "shape-test"},
              "AccessDenied")],
     "sts:AssumeRoot": [
         Call({"TargetPrincipal": "100000000001", "TaskPolicyArn": AUDIT}),
@@ -444,7 +446,8 @@ def _fault_cases(name: str) -> list[tuple[dict[str, Any], str, str, dict[str, An
     """(options, service, operation, params) to try one fault of FAULTS with."""
     fault = faults.FAULTS[name]
     if "operation" in fault.options:
-        return [({"operation": f"{service}:{op}"}, service, op, params) for service, (op, params) in FAULT_PROBES.items()]
+        return [({"operation": f"{service}:{op}"}, service, op, params)
+                for service, (op, params) in FAULT_PROBES.items()]
     if name == "region_disabled":
         return [({"region": "ap-east-1"}, service, op, params) for service, (op, params) in FAULT_PROBES.items()]
     return [({}, *operation.split(":"), {}) for operation in fault.operations

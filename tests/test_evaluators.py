@@ -66,14 +66,17 @@ CASES = [
      F, "hardware or FIDO device"),
     ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(partition="aws-us-gov"),
                            "virtual_mfa": [{"serial": "x", "user_arn": ROOT_ARN}]}, P, "no virtual"),  # other partition
-    ("root-hardware-mfa", {"account_summary": summary(mfa=0), "caller": caller(), "virtual_mfa": []}, F, "no MFA at all"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=0), "caller": caller(), "virtual_mfa": []},
+     F, "no MFA at all"),
     ("root-hardware-mfa", {"account_summary": summary(mfa=0, password=0), "caller": caller(), "virtual_mfa": []},
      NA, "no password"),
-    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": None}, E, "device list"),
+    ("root-hardware-mfa", {"account_summary": summary(mfa=1), "caller": caller(), "virtual_mfa": None},
+     E, "device list"),
 
     ("root-not-recently-used", {"credential_report": report(password=days_ago(200))}, P, "200 days ago"),
     ("root-not-recently-used", {"credential_report": report()}, P, "never been used"),
-    ("root-not-recently-used", {"credential_report": report(password="not_supported", key1="N/A", key2="no_information")},
+    ("root-not-recently-used",
+     {"credential_report": report(password="not_supported", key1="N/A", key2="no_information")},
      P, "never"),
     # the latest of the three counts, not the first present (Prowler's mistake)
     ("root-not-recently-used", {"credential_report": report(password=days_ago(200), key2=days_ago(3))}, F,

@@ -53,7 +53,8 @@ def test_no_credentials_is_an_error_verdict_for_every_check(monkeypatch):
 
 def test_expired_credentials(load, emulator):
     account = load("demo")
-    emulator.fail("sts:GetCallerIdentity", code="ExpiredToken", message="The security token included in the request is expired")
+    emulator.fail("sts:GetCallerIdentity", code="ExpiredToken",
+                  message="The security token included in the request is expired")
     report = scan(session=account.session(), config=CFG, profile="sandbox")
     assert report.exit_code() == 2
     assert "expired" in report.aborted and "aws sso login --profile sandbox" in report.aborted
@@ -110,7 +111,8 @@ def test_persistent_throttling_becomes_error(emulator, monkeypatch):
     contact, mfa = by_id["security-contact-registered"], by_id["root-mfa-enabled"]
     attempts = emulator.recorded().count("account:GetAlternateContact")
     assert attempts == 6  # botocore standard mode: the first call and 5 retries with back-off
-    assert contact.status.value == "ERROR" and "throttled" in contact.reason and f"{attempts} attempts" in contact.reason
+    assert (contact.status.value == "ERROR" and "throttled" in contact.reason
+            and f"{attempts} attempts" in contact.reason)
     assert mfa.status.value == "PASS"
     assert report.exit_code() == 3
 
@@ -131,7 +133,8 @@ def test_credential_report_not_ready_in_time(emulator, monkeypatch):
     waited = time.monotonic() - started
     by_id = {f.check_id: f for f in report.findings}
     recent, mfa = by_id["root-not-recently-used"], by_id["root-mfa-enabled"]
-    assert recent.status.value == "ERROR" and "not ready after waiting" in recent.reason and "limit 2 s" in recent.reason
+    assert (recent.status.value == "ERROR" and "not ready after waiting" in recent.reason
+            and "limit 2 s" in recent.reason)
     assert mfa.status.value == "PASS"
     assert waited < 5
 
@@ -248,7 +251,8 @@ def test_no_organization_is_not_applicable(load):
 def test_member_without_root_credentials_is_explicit(load):
     report = scan(session=load("member-no-root-credentials").session(), config=CFG)
     mfa = next(f for f in report.findings if f.check_id == "root-mfa-enabled")
-    assert mfa.status.value == "NOT_APPLICABLE" and "no password, no access keys and no signing certificates" in mfa.reason
+    assert (mfa.status.value == "NOT_APPLICABLE"
+            and "no password, no access keys and no signing certificates" in mfa.reason)
 
 
 def test_the_shipped_unreliable_scenario_reaches_the_demo_verdicts(load, emulator):

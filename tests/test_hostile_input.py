@@ -25,9 +25,10 @@ json_values = st.recursive(
 # Keys the evaluators actually read, so the fuzzing reaches past the first isinstance check.
 KNOWN_KEYS = ["status", "enabled", "set", "email", "role", "root", "generated_time", "rules", "error", "policies",
               "content", "arn", "account", "partition", "multi_region", "is_logging", "management_events", "read",
-              "write", "log_group_arn", "log_groups", "filters", "alarms", "topics", "matches_root", "AccountMFAEnabled",
-              "AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent", "user_arn",
-              "password_last_used", "access_key_1_last_used_date", "us-east-1", "us-east-2", "us-west-2"]
+              "write", "log_group_arn", "log_groups", "filters", "alarms", "topics", "matches_root",
+              "AccountMFAEnabled", "AccountPasswordPresent", "AccountAccessKeysPresent",
+              "AccountSigningCertificatesPresent", "user_arn", "password_last_used", "access_key_1_last_used_date",
+              "us-east-1", "us-east-2", "us-west-2"]
 shaped = st.recursive(
     json_values,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(KNOWN_KEYS), children,
@@ -53,7 +54,8 @@ CONFIGS = [AuditConfig(root_email_pattern=r".*@example\.com"), AuditConfig()]
 EXAMPLES = int(os.environ.get("ROOTAUDIT_HYPOTHESIS_EXAMPLES", "60"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))  # slow generation under load is not a defect
+# slow generation under load is not a defect
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_evaluators_always_return_a_verdict(data):
     for check in CATALOGUE:

@@ -85,7 +85,8 @@ def test_the_audit_never_imports_the_emulator_or_the_site_tooling():
 def test_the_emulator_does_not_reach_into_the_audit():
     for path in (SRC / "rootaudit_emulator").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert "import rootaudit\n" not in text and "from rootaudit." not in text and "from rootaudit " not in text, path
+        assert ("import rootaudit\n" not in text and "from rootaudit." not in text
+                and "from rootaudit " not in text), path
 
 
 def test_evidence_modules_never_import_upward():

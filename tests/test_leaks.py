@@ -27,7 +27,8 @@ def test_no_access_keys_or_secrets():
     found = []
     for f in published_files():
         text = f.read_text(encoding="utf-8")
-        found += [f"{f.relative_to(ROOT)}: {m.group(0)}" for m in ACCESS_KEY.finditer(text) if "EXAMPLE" not in m.group(0)]
+        found += [f"{f.relative_to(ROOT)}: {m.group(0)}" for m in ACCESS_KEY.finditer(text)
+                  if "EXAMPLE" not in m.group(0)]
         found += [f"{f.relative_to(ROOT)}: secret" for _ in SECRET.finditer(text)]
     assert not found, found
 

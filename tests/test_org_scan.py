@@ -116,7 +116,8 @@ def test_members_read_neither_management_only_sources_nor_their_own_identity(org
     assert management_only == {"scps", "org_features", "signin_rcps"}
     own = {a for name in management_only for a in SOURCES[name].actions}
     shared = {a for source in SOURCES.values() if not source.management_only for a in source.actions}
-    # the SCP and RCP reads of the org scan (org/scps.py, org/rcps.py) are Organizations calls, made by the management account
+    # the SCP and RCP reads of the org scan (org/scps.py, org/rcps.py) are Organizations calls,
+    # made by the management account
     organizations = {a for a in ORG_SCAN_ACTIONS if a.startswith("organizations:")}
     forbidden = (own - shared) | organizations | {"sts:GetCallerIdentity"}
     assert {"organizations:ListPoliciesForTarget", "iam:ListOrganizationsFeatures"} <= forbidden
@@ -125,7 +126,8 @@ def test_members_read_neither_management_only_sources_nor_their_own_identity(org
     assert not any("management account" in source_caption(name) for name in SOURCES if name not in management_only)
     members = [r for r in reports[1:] if r.account_id not in (NO_ROLE, SUSPENDED)]
     assert members and all(r.calls for r in members)
-    assert all(forbidden.isdisjoint(r.calls) for r in members), {r.account_id: forbidden & set(r.calls) for r in members}
+    assert all(forbidden.isdisjoint(r.calls) for r in members), {
+        r.account_id: forbidden & set(r.calls) for r in members}
 
 
 def test_cli_org_json_carries_account_ids_and_is_quiet_off_a_terminal(emulator):

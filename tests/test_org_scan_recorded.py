@@ -32,11 +32,14 @@ def accounts(*ids, fixture="states-without-status"):
 def scp_chain_answers(own_policies="full-access-only", root_policies="deny-root"):
     """ListParents -> the root; the account's policies, then the root's (DescribePolicy once per policy)."""
     answers = [("ListParents", recorded("organizations", "ListParents--API_ListParents--root")),
-               ("ListPoliciesForTarget", recorded("organizations", f"ListPoliciesForTarget--API_ListPoliciesForTarget--{own_policies}")),
+               ("ListPoliciesForTarget",
+                recorded("organizations", f"ListPoliciesForTarget--API_ListPoliciesForTarget--{own_policies}")),
                ("DescribePolicy", recorded("organizations", "DescribePolicy--API_DescribePolicy--full-aws-access")),
-               ("ListPoliciesForTarget", recorded("organizations", f"ListPoliciesForTarget--API_ListPoliciesForTarget--{root_policies}"))]
+               ("ListPoliciesForTarget",
+                recorded("organizations", f"ListPoliciesForTarget--API_ListPoliciesForTarget--{root_policies}"))]
     if root_policies == "deny-root":
-        answers.append(("DescribePolicy", recorded("organizations", "DescribePolicy--API_DescribePolicy--deny-root-no-exception")))
+        answers.append(("DescribePolicy",
+                        recorded("organizations", "DescribePolicy--API_DescribePolicy--deny-root-no-exception")))
     return answers
 
 
@@ -58,12 +61,15 @@ def test_from_the_delegated_administrator_the_management_account_is_the_one_aws_
     """s06 (I): MasterAccountId, not the caller, is the management account; SCPs are never judged for it."""
     role = recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["Credentials"]["AccessKeyId"]
     members[role] = StubbedSession({
-        ("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
+        ("iam", US): [("GetAccountSummary",
+                       recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
     mgmt = StubbedSession({
-        ("sts", US): [("GetCallerIdentity", caller(DA)), ("AssumeRole", recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"))],
+        ("sts", US): [("GetCallerIdentity", caller(DA)),
+                      ("AssumeRole", recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"))],
         ("organizations", US): [("DescribeOrganization", ORG),
                                 ("ListAccounts", accounts(MGMT, DA)), *scp_chain_answers()],
-        ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "ListOrganizationsFeatures--API_ListOrganizationsFeatures--both"))]})
+        ("iam", US): [("ListOrganizationsFeatures",
+                       recorded("iam", "ListOrganizationsFeatures--API_ListOrganizationsFeatures--both"))]})
     got, reports = run(mgmt, ["org-scp-denies-root", "org-central-root-access", "root-mfa-enabled"])
     assert [r.account_id for r in reports] == [DA, MGMT]
     # the delegated administrator is a member: the deny-root SCP on the root applies to it, and it could read it
@@ -109,16 +115,20 @@ def _member_scan(members, role_answer, role_plan, root_plan=None, root_policies=
     sts = [("GetCallerIdentity", caller(MGMT)), ("AssumeRole", role_answer)]
     if root_plan is not None:
         sts.append(("AssumeRoot", recorded("sts", "AssumeRoot--API_AssumeRoot--audit-session")))
-        members[recorded("sts", "AssumeRoot--API_AssumeRoot--audit-session")["Credentials"]["AccessKeyId"]] = StubbedSession(root_plan)
+        root_key = recorded("sts", "AssumeRoot--API_AssumeRoot--audit-session")["Credentials"]["AccessKeyId"]
+        members[root_key] = StubbedSession(root_plan)
     if role_plan is not None:
-        members[recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["Credentials"]["AccessKeyId"]] = StubbedSession(role_plan)
+        role_key = recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")["Credentials"]["AccessKeyId"]
+        members[role_key] = StubbedSession(role_plan)
     mgmt = StubbedSession({
         ("sts", US): sts,
         ("organizations", US): [("DescribeOrganization", ORG),
                                 ("ListAccounts", accounts(MGMT, MEMBER)),
                                 *scp_chain_answers(root_policies=root_policies)],
-        ("iam", US): [("ListOrganizationsFeatures", recorded("iam", "ListOrganizationsFeatures--API_ListOrganizationsFeatures--both")),
-                      ("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
+        ("iam", US): [("ListOrganizationsFeatures",
+                       recorded("iam", "ListOrganizationsFeatures--API_ListOrganizationsFeatures--both")),
+                      ("GetAccountSummary",
+                       recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-hardened"))]})
     got, _ = run(mgmt, checks)
     assert mgmt.pending() == {} and all(m.pending() == {} for m in members.values())
     return got[MEMBER], mgmt.called
@@ -127,7 +137,8 @@ def _member_scan(members, role_answer, role_plan, root_plan=None, root_policies=
 def test_root_facts_come_through_the_role_so_a_deny_root_scp_hides_nothing(members):
     """s06 (K): a deny-root SCP without the aws:AssumedRoot exception; the role reads root's facts, no AssumeRoot."""
     member, called = _member_scan(members, recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"), {
-        ("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]})
+        ("iam", US): [("GetAccountSummary",
+                       recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]})
     assert member["root-mfa-enabled"].status.value == "FAIL" and member["root-no-access-keys"].status.value == "FAIL"
     assert "AssumeRole" in called and "AssumeRoot" not in called
 
@@ -138,7 +149,8 @@ def test_when_the_role_is_denied_the_audit_root_session_reads(members):
                       "allows the iam:GetAccountSummary action", 403)
     member, _ = _member_scan(members, recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role"), {
         ("iam", US): [("GetAccountSummary", role_denied)]},
-        root_plan={("iam", US): [("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]},
+        root_plan={("iam", US): [
+            ("GetAccountSummary", recorded("iam", "GetAccountSummary--API_GetAccountSummary--root-no-mfa-with-key"))]},
         root_policies="full-access-only")
     # the FAIL comes from the root session's answer (its GetAccountSummary was consumed: pending() is empty)
     assert member["root-no-access-keys"].status.value == "FAIL"

@@ -65,7 +65,8 @@ def test_each_check_page_links_the_how_to_that_fixes_it_and_the_how_to_links_bac
         assert f'href="../../{target}"' in html, check.id
         depth = check.fix.count("/")
         how_to = page(built_site, check.fix.split("#")[0].removesuffix(".md"))
-        assert f'href="{"../" * (depth + 1)}checks/{check.id}/"' in how_to, f"{check.fix} does not link back to {check.id}"
+        assert f'href="{"../" * (depth + 1)}checks/{check.id}/"' in how_to, (
+            f"{check.fix} does not link back to {check.id}")
 
 
 def verdict_table(html: str) -> dict[str, str]:
@@ -145,13 +146,15 @@ def test_abbreviations_show_on_hover_and_root_only_pages_are_tagged(built_site):
 def _plugin_effects(site: Path) -> dict[str, bool]:
     """What each plugin leaves in the built site; removing the plugin makes its entry False."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    redirects = next(p["redirects"]["redirect_maps"] for p in config["plugins"] if isinstance(p, dict) and "redirects" in p)
+    redirects = next(p["redirects"]["redirect_maps"] for p in config["plugins"]
+                     if isinstance(p, dict) and "redirects" in p)
     index = site / "search" / "search_index.json"
 
     def redirected(source: str, target: str) -> bool:
         html_path = site / source.removesuffix(".md") / "index.html"
         wanted = target.removesuffix(".md") + "/"
-        return html_path.is_file() and bool(re.search(rf'http-equiv="refresh"[^>]*{re.escape(wanted)}', html_path.read_text()))
+        return html_path.is_file() and bool(
+            re.search(rf'http-equiv="refresh"[^>]*{re.escape(wanted)}', html_path.read_text()))
 
     return {
         "search": index.is_file() and len(json.loads(index.read_text())["docs"]) > 50,

@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--region", help="home region for regional calls (default: the profile's, else us-east-1)")
     scan.add_argument("--org", action="store_true",
                       help="from the management account or a delegated administrator: scan every account")
-    scan.add_argument("--org-role", help="role to assume in members (default from config: OrganizationAccountAccessRole)")
+    scan.add_argument("--org-role",
+                      help="role to assume in members (default from config: OrganizationAccountAccessRole)")
     scan.add_argument("--org-workers", type=int, metavar="N",
                       help="with --org: member accounts scanned at the same time, 1-256 (default: "
                            "audit.org_max_workers in handbook.yml, else 32)")

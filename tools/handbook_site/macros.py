@@ -201,7 +201,8 @@ def cli_reference() -> str:
         nested = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"]
         for action in nested:
             for sub_name, sp in action.choices.items():
-                out.append(f"### `rootaudit {name} {sub_name}` {{#{name}-{sub_name}}}\n\n```text\n{sp.format_help()}```")
+                out.append(f"### `rootaudit {name} {sub_name}` {{#{name}-{sub_name}}}\n\n"
+                           f"```text\n{sp.format_help()}```")
     return "\n\n".join(out)
 
 

@@ -116,7 +116,8 @@ def merged(name: str, scenario: str = "demo", params: dict[str, Any] | None = No
     """
     done = nbformat.read(executed(name, scenario, params), as_version=4)
     current = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-    ran = iter(c for c in done.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", []))
+    ran = iter(c for c in done.cells
+               if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", []))
     injected = [c for c in done.cells if "injected-parameters" in c.metadata.get("tags", [])]
     cells = []
     for cell in current.cells:

@@ -29,7 +29,8 @@ def _output(out) -> str:
         if "text/html" in data:
             return f'<div class="nb-html">{_text(data["text/html"])}</div>'
         if "image/png" in data:
-            return f'<img class="nb-figure" alt="figure" src="data:image/png;base64,{_text(data["image/png"]).strip()}">'
+            return (f'<img class="nb-figure" alt="figure" '
+                    f'src="data:image/png;base64,{_text(data["image/png"]).strip()}">')
         if "text/plain" in data:
             return f'<pre class="nb-stdout">{html.escape(_text(data["text/plain"]))}</pre>'
         return ""

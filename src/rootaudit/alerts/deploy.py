@@ -126,13 +126,15 @@ def plan_alarm(session, region: str, account: str, partition: str, log_group: st
     topic = f"arn:{partition}:sns:{region}:{account}:{TOPIC_NAME}"
     wanted = metric_filter()
     changes = []
-    filters = logs.describe_metric_filters(logGroupName=log_group, filterNamePrefix=FILTER_NAME).get("metricFilters", [])
+    filters = logs.describe_metric_filters(
+        logGroupName=log_group, filterNamePrefix=FILTER_NAME).get("metricFilters", [])
     current = next((f for f in filters if f.get("filterName") == FILTER_NAME), None)
     if current is None or current.get("filterPattern") != wanted:
         changes.append(Change(region, f"{'update' if current else 'create'} metric filter {FILTER_NAME} on {log_group}",
                               lambda: logs.put_metric_filter(
                                   logGroupName=log_group, filterName=FILTER_NAME, filterPattern=wanted,
-                                  metricTransformations=[{"metricName": METRIC_NAME, "metricNamespace": METRIC_NAMESPACE,
+                                  metricTransformations=[{"metricName": METRIC_NAME,
+                                                          "metricNamespace": METRIC_NAMESPACE,
                                                           "metricValue": "1", "defaultValue": 0}])))
     alarms = cw.describe_alarms(AlarmNames=[ALARM_NAME]).get("MetricAlarms", [])
     if not alarms or topic not in alarms[0].get("AlarmActions", []) or alarms[0].get("MetricName") != METRIC_NAME:

@@ -14,7 +14,8 @@ def may_qualify(trail) -> bool:
     if not (trail.get("multi_region") and trail.get("organization_trail") and trail.get("unread")):
         return False
     events = trail.get("management_events")
-    if trail.get("is_logging") is False or (isinstance(events, dict) and not (events.get("read") and events.get("write"))):
+    if trail.get("is_logging") is False or (
+            isinstance(events, dict) and not (events.get("read") and events.get("write"))):
         return False
     return not qualifies(trail)
 
@@ -45,7 +46,8 @@ def evaluate(ev, config):
     trails = [t for t in trails if isinstance(t, dict)]
     good = [t for t in trails if qualifies(t)]
     if good:
-        names = ", ".join(f"{t.get('name')}{' (organization trail)' if t.get('organization_trail') else ''}" for t in good)
+        names = ", ".join(f"{t.get('name')}{' (organization trail)' if t.get('organization_trail') else ''}"
+                          for t in good)
         return passed(f"multi-region trail logging read and write management events: {names}",
                       trails=[t.get("name") for t in good])
     if not trails:

@@ -47,7 +47,8 @@ CHECK = Check(
     topic="contacts-and-email",
     rationale="Whoever reads the root inbox can reset the root password and, with the phone, bypass MFA. A person's "
               "mailbox leaves with that person; a controlled distribution list stays with the company.",
-    decides="Compares the root email with `org.root_email_pattern` from handbook.yml, ignoring case. The management account reads "
+    decides="Compares the root email with `org.root_email_pattern` from handbook.yml, ignoring case. "
+            "The management account reads "
             "its own from organizations:DescribeOrganization; the org scan reads members' from "
             "organizations:ListAccounts. A standalone or member account cannot read its own root email through the "
             "API, so that case is MANUAL with the console steps.",

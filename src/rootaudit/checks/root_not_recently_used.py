@@ -35,7 +35,8 @@ def evaluate(ev, config):
     days = (now - latest).days
     evidence = dict(seen, generated_time=generated, latest_field=field, days_since_last_use=days, window_days=window)
     if days < window:
-        return failed(f"root was used {days} day{'' if days == 1 else 's'} ago ({field}), within the {window}-day window ({printed}; {cached})",
+        return failed(f"root was used {days} day{'' if days == 1 else 's'} ago ({field}), "
+                      f"within the {window}-day window ({printed}; {cached})",
                       **evidence)
     return passed(f"root was last used {days} days ago ({field}), outside the {window}-day window ({printed}; "
                   f"{cached})", **evidence)

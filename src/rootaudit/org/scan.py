@@ -69,7 +69,8 @@ class Progress:
             self.done += 1
             if self.enabled:
                 filled = int(30 * self.done / max(self.total, 1))
-                self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} accounts {label:<14}")
+                self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] "
+                                  f"{self.done}/{self.total} accounts {label:<14}")
                 self.stream.flush()
                 if self.done == self.total:
                     self.stream.write("\n")
@@ -247,8 +248,8 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     members = [a for a in accounts if a["Id"] != caller["account"]]
     reports = [management]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rootaudit-account") as pool:
-        futures = {pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name, root_sessions, scp_cache,
-                               now, base, features): a for a in members}
+        futures = {pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name,
+                               root_sessions, scp_cache, now, base, features): a for a in members}
         for future in as_completed(futures):
             account = futures[future]
             try:

@@ -25,7 +25,8 @@ def render(reports, org: bool = False) -> str:
         if banner:
             out.append(banner)
         where = f" via {report.endpoint}" if report.endpoint else ""
-        out.append(f"Account {report.account_id or 'unknown'}{where}, scanned {report.generated_at:%Y-%m-%d %H:%M:%S} UTC")
+        out.append(f"Account {report.account_id or 'unknown'}{where}, "
+                   f"scanned {report.generated_at:%Y-%m-%d %H:%M:%S} UTC")
         if report.aborted:
             out.append(f"Nothing could be scanned: {report.aborted}")
         check_w = max([len(f.check_id) for f in report.findings] + [5])

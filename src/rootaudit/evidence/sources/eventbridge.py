@@ -48,8 +48,8 @@ def _matching_rules(ctx: Context, region: str, account: str, partition: str) -> 
     return rules
 
 
-@register("eventbridge", ("events:ListRules", "events:TestEventPattern", "events:ListTargetsByRule"), depends=("caller",),
-          doc="EventBridge rules matching a root sign-in, per sign-in region")
+@register("eventbridge", ("events:ListRules", "events:TestEventPattern", "events:ListTargetsByRule"),
+          depends=("caller",), doc="EventBridge rules matching a root sign-in, per sign-in region")
 def _eventbridge(ctx: Context, ev: Collector) -> dict:
     """Per sign-in region: its role (required, extra, other partition) and the rules that match a root sign-in.
 

@@ -76,7 +76,8 @@ def _root_usage_monitoring(ctx: Context, ev: Collector) -> dict:
     account = caller["account"]
     messages = samples.metric_filter_messages(account, caller.get("partition") or "aws")
     groups, filters, alarms = [], [], []
-    for arn in sorted({t["log_group_arn"] for t in ev.get("trails") if _may_see_root_use(t) and t.get("log_group_arn")}):
+    for arn in sorted({t["log_group_arn"] for t in ev.get("trails")
+                       if _may_see_root_use(t) and t.get("log_group_arn")}):
         p = _arn_parts(arn)
         name = p.get("resource", "").removeprefix("log-group:").removesuffix(":*")
         group = {"arn": arn, "name": name, "region": p.get("region"), "account": p.get("account")}
