@@ -12,12 +12,19 @@ clean_tree() {
   fi
 }
 
+# `cmd && echo` would not stop the script when cmd fails (set -e ignores a failure on the left of &&): say it and stop.
+run() {
+  local target=$1 said=$2; shift 2
+  if ! "$@" >/dev/null; then echo "make $target FAILED ($*)"; exit 1; fi
+  echo "make $target: $said"
+}
+
 targets=$(grep -oE 'make [a-z][a-z0-9-]*' README.md | awk '{print $2}' | sort -u)
 clean_tree "(before)"
 for t in $targets; do
   case $t in
     test) echo "make test: run by .ci/run already" ;;
-    lock) make -n lock >/dev/null && echo "make lock: dry run only (it re-resolves every package from the registry by design)" ;;
+    lock) run lock "dry run only (it re-resolves every package from the registry by design)" make -n lock ;;
     serve)
       log=$(mktemp)
       setsid make serve >"$log" 2>&1 &
@@ -32,8 +39,8 @@ for t in $targets; do
       wait "$pid" 2>/dev/null || true
       if [ $ok != 1 ]; then echo "make serve never answered on http://127.0.0.1:8000/"; tail -20 "$log"; exit 1; fi
       echo "make serve: answered on http://127.0.0.1:8000/" ;;
-    bench) BENCH_RUNS=1 BENCH_ORG_SIZES=10 make bench >/dev/null && echo "make bench: ran (one run, a 10-account organization)" ;;
-    *) make "$t" >/dev/null && echo "make $t: ran" ;;
+    bench) run bench "ran (one run, a 10-account organization)" env BENCH_RUNS=1 BENCH_ORG_SIZES=10 make bench ;;
+    *) run "$t" ran make "$t" ;;
   esac
   clean_tree "$t"
 done
