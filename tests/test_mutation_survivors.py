@@ -7,6 +7,7 @@ prove every verdict branch is reached; the rest run against the emulated account
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,80 @@ EXTRA_CASES = [
     Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=1, keys=1, certs=0)}, F,
          "has password, access keys"),
     Case("cloudtrail-multi-region", {"trails": None}, E, "no trail list"),
+]
+
+# Found by the mutmut run of 2026-11-30: reason texts and evidence shapes no case reached (their exact verdicts are
+# in tests/golden/verdicts.json through tests/test_reasons.py).
+_RESTRICT = {"Effect": "Deny", "Principal": "*", "Action": "signin:Authenticate", "Resource": "*",
+             "Condition": {"ArnLike": {"signin:PrincipalArn": "arn:aws:iam::*:root"},
+                           "NotIpAddressIfExists": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.0/24"]}}}
+_EXCLUDES_ROOT = {"Effect": "Deny", "Principal": "*", "Action": "signin:Authenticate", "Resource": "*",
+                  "Condition": {"ArnNotLike": {"signin:PrincipalArn": "arn:aws:iam::*:root"},
+                                "NotIpAddressIfExists": {"aws:SourceIp": ["203.0.113.0/24"]}}}
+
+
+def _rcp(content, **extra):
+    """An RCP without a name (its id is shown), as organizations:DescribePolicy may return it."""
+    if not isinstance(content, str):
+        content = json.dumps({"Version": "2012-10-17", "Statement": content})
+    return dict({"id": "p-rcp2", "target": "ou-abcd-11111111", "content": content}, **extra)
+
+
+def _with_rcps(*policies):
+    return {"signin_console": signin(), "signin_rcps": {"status": "ok", "policies": list(policies),
+                                                        "organization_authorization": {"enabled": True}}}
+
+
+def _two_exclusions():
+    st = signin_statement(cidrs=("203.0.113.0/24", "198.51.100.0/24"))
+    st["condition"]["ArnNotEquals"]["signin:PrincipalArn"].append("arn:aws:iam::123456789012:role/Second")
+    return st
+
+
+def _alarm(enabled=True, actions=(TOPIC,)):
+    mon = monitoring()
+    mon["alarms"][0].update(actions_enabled=enabled, actions=list(actions))
+    return mon
+
+
+OTHER_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-listens"
+FOREIGN = "999999999999"
+
+EXTRA_CASES += [
+    Case("root-sign-in-restricted", _with_rcps(_rcp([_RESTRICT])), P, "RCP 'p-rcp2' on ou-abcd-11111111"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp(json.dumps({"Statement": _RESTRICT}))), P,
+         "only from 203.0.113.0/24, 198.51.100.0/24"),  # one statement, not in a list
+    Case("root-sign-in-restricted", _with_rcps("not a policy", _rcp([_RESTRICT])), P, "RCP 'p-rcp2'"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp("{not json", name="broken"), _rcp([_RESTRICT])), P,
+         "RCP 'p-rcp2'"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp([_RESTRICT]), _rcp("")), P, "RCP 'p-rcp2'"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp([_EXCLUDES_ROOT]), _rcp("")), F, "excludes root itself"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp(""), _rcp("{not json", name="broken")), F,
+         "(RCP 'broken' on ou-abcd-11111111 could not be parsed)"),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(cidrs=())]),
+                                     "signin_rcps": {"status": "no-organization"}}, P, "from nowhere"),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[_two_exclusions()]),
+                                     "signin_rcps": {"status": "no-organization"}}, P,
+         "excluded: arn:aws:iam::123456789012:role/BreakGlassConsole, arn:aws:iam::123456789012:role/Second"),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [
+        rule(name="one-word", matches=("AWS Console Signin via CloudTrail",)),
+        {"name": "no-fires-key", "state": "ENABLED", "targets": 1, "matches": ["AWS Console Signin via CloudTrail"]},
+        rule(name="off", state="DISABLED"),
+        {"name": "off-no-fires-key", "state": "DISABLED", "targets": 1, "matches": ["AWS Console Sign In via CloudTrail"]},
+        rule(name="lonely", targets=0)]})}, F, "rule lonely matches but has no target"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
+        _alarm(enabled=False), topics={TOPIC: {"error": "AuthorizationError"}})}, F, "could not be read"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
+        _alarm(actions=(TOPIC, OTHER_TOPIC)), topics={TOPIC: {"confirmed": 0, "pending": 2}})}, F,
+         f"{OTHER_TOPIC} has 0 confirmed and 0 pending"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
+        _alarm(actions=(TOPIC, OTHER_TOPIC)), topics={TOPIC: {}, OTHER_TOPIC: "not a record"})}, F,
+         "0 confirmed"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": _alarm(actions=())}, F,
+         "no SNS action"),
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
+        "cloudtrail:GetTrailStatus": "denied", "cloudtrail:GetEventSelectors": "refused"})]}, M,
+         "(cloudtrail:GetTrailStatus: denied; cloudtrail:GetEventSelectors: refused)"),
 ]
 
 
