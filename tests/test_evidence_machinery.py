@@ -63,11 +63,19 @@ def test_a_source_registered_twice_is_refused_by_name(scratch):
 
 def test_account_session_client_signs_as_the_member_with_the_asked_retry_mode(load):
     account = load("standalone")
-    member = clients.account_session(account.credentials, "eu-west-1", base=account.session())
+    base = account.session()
+    member = clients.account_session(account.credentials, "eu-west-1", base=base)
     default = member.client("sts")  # like boto3.Session.client: the session's region, standard retries
     assert default.meta.region_name == "eu-west-1"
     assert default.meta.config.retries["mode"] == "standard"
+    assert default.meta.config.max_pool_connections == 64  # one pool for every member's concurrent calls
     assert default.get_caller_identity()["Account"] == account.account_id
+    # positional and keyword arguments both reach the client (get_paginator, can_paginate take them)
+    assert default.can_paginate("get_caller_identity") is False
+    assert default.can_paginate(operation_name="get_caller_identity") is False
+    # every member of the scan (same base session) goes through the one client per service and region
+    other = clients.account_session(account.credentials, "eu-west-1", base=base)
+    assert other.client("sts")._client is member.client("sts")._client is default._client
     adaptive = member.client("sts", region_name="us-west-2", config=clients.client_config("adaptive"))
     assert (adaptive.meta.region_name, adaptive.meta.config.retries["mode"]) == ("us-west-2", "adaptive")
     assert adaptive.get_caller_identity()["Account"] == account.account_id
@@ -167,3 +175,52 @@ def test_a_denied_root_session_is_named_not_blamed_on_the_auditor(load, emulator
     assert both.value.error == SourceError("AccessDenied", "iam:GetAccountSummary", (
         "access denied to iam:GetAccountSummary: grant it to the auditing principal (see the IAM policy in the "
         f"handbook's reference); and {ROOT_SESSION_DENIED}"))
+
+
+# ------------------------------------------- another account's organization trail, as a member reads it
+#
+# The emulator answers a member's GetTrailStatus and GetEventSelectors on the organization trail; AWS may refuse
+# them (CloudTrailARNInvalidException), so these answers go through botocore's Stubber (tests/stubbed_aws.py).
+
+ORG_TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:222222222222:trail/aws-controltower-BaselineCloudTrail"
+
+
+def _member_trails(trail_answers, custom_selectors=True):
+    from stubbed_aws import Err, StubbedSession, recorded
+
+    described = recorded("cloudtrail", "DescribeTrails--API_DescribeTrails--organization-trail-from-member")
+    described["trailList"][0]["HasCustomEventSelectors"] = custom_selectors
+    where = "eu-west-1"  # the member's home region; the trail's calls go to the trail's home region, us-east-1
+    caller = {"UserId": "AROAEXAMPLE:audit", "Account": "111111111111",
+              "Arn": "arn:aws:sts::111111111111:assumed-role/Audit/audit"}
+    session = StubbedSession({("sts", where): [("GetCallerIdentity", caller)],
+                              ("cloudtrail", where): [("DescribeTrails", described)],
+                              ("cloudtrail", "us-east-1"): [
+                                  (op, Err(*a) if isinstance(a, tuple) else a) for op, a in trail_answers]},
+                             region=where)
+    trails = Collector(Context(session=session, config=AuditConfig(), region=where)).get("trails")
+    assert session.pending() == {}
+    return trails
+
+
+def test_a_foreign_organization_trail_records_what_could_not_be_read():
+    refused = ("CloudTrailARNInvalidException", "AccountID in ARN is wrong")
+    [trail] = _member_trails([("GetTrailStatus", ("AccessDeniedException", "no")), ("GetEventSelectors", refused)])
+    assert trail == {
+        "name": "aws-controltower-BaselineCloudTrail", "arn": ORG_TRAIL_ARN, "home_region": "us-east-1",
+        "owner_account": "222222222222", "multi_region": True, "organization_trail": True,
+        "log_group_arn": "arn:aws:logs:us-east-1:222222222222:log-group:aws-controltower/CloudTrailLogs:*",
+        "unread": {
+            "cloudtrail:GetTrailStatus": "access denied to cloudtrail:GetTrailStatus: grant it to the auditing "
+                                         "principal (see the IAM policy in the handbook's reference) (in us-east-1)",
+            "cloudtrail:GetEventSelectors": "cloudtrail:GetEventSelectors failed: CloudTrailARNInvalidException: "
+                                            "AccountID in ARN is wrong (in us-east-1)"}}
+
+
+def test_a_foreign_organization_trail_with_default_selectors_logs_all_management_events():
+    [trail] = _member_trails([("GetTrailStatus", {"IsLogging": True})], custom_selectors=False)
+    assert (trail["unread"], trail["is_logging"]) == ({}, True)
+    assert trail["management_events"] == {"read": True, "write": True, "from": "default selectors (DescribeTrails)"}
+    [read] = _member_trails([("GetTrailStatus", {"IsLogging": False}), ("GetEventSelectors", {
+        "TrailARN": ORG_TRAIL_ARN, "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})])
+    assert (read["unread"], read["is_logging"], read["management_events"]) == ({}, False, {"read": False, "write": True})
