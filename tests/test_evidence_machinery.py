@@ -61,6 +61,12 @@ def test_a_source_registered_twice_is_refused_by_name(scratch):
 # ------------------------------------------------------------------------------ member sessions (org scan)
 
 
+def test_every_session_shares_one_model_loader():
+    """Service models are parsed once per process: a fresh loader per session re-reads the JSON (start-up cost)."""
+    assert clients.new_session().get_component("data_loader") is clients.shared_loader()
+    assert clients.new_session(region="eu-west-1").get_component("data_loader") is clients.shared_loader()
+
+
 def test_account_session_client_signs_as_the_member_with_the_asked_retry_mode(load):
     account = load("standalone")
     base = account.session()
@@ -224,3 +230,24 @@ def test_a_foreign_organization_trail_with_default_selectors_logs_all_management
     [read] = _member_trails([("GetTrailStatus", {"IsLogging": False}), ("GetEventSelectors", {
         "TrailARN": ORG_TRAIL_ARN, "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})])
     assert (read["unread"], read["is_logging"], read["management_events"]) == ({}, False, {"read": False, "write": True})
+
+
+# ---------------------------------------------------------------------- an alarm that watches through metric math
+
+
+def test_an_alarm_on_metric_math_over_the_filters_metric_counts(load, emulator):
+    from rootaudit.engine import scan
+
+    account = load("hardened")
+    cw = emulator.client("cloudwatch", account.account_id)
+    [alarm] = cw.describe_alarms()["MetricAlarms"]
+    cw.delete_alarms(AlarmNames=[alarm["AlarmName"]])
+    cw.put_metric_alarm(
+        AlarmName="root-usage-math", EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+        AlarmActions=alarm["AlarmActions"], Metrics=[
+            {"Id": "root", "ReturnData": False, "MetricStat": {
+                "Metric": {"MetricName": "RootAccountUsage", "Namespace": "CISBenchmark"}, "Period": 300, "Stat": "Sum"}},
+            {"Id": "total", "Expression": "root * 1", "ReturnData": True}])
+    [finding] = scan(session=account.session(), check_ids=["root-usage-alarm"]).findings
+    assert finding.status.value == "PASS", finding.reason
+    assert "alarm 'root-usage-math'" in finding.reason
