@@ -85,6 +85,11 @@ def test_account_session_client_signs_as_the_member_with_the_asked_retry_mode(lo
     adaptive = member.client("sts", region_name="us-west-2", config=clients.client_config("adaptive"))
     assert (adaptive.meta.region_name, adaptive.meta.config.retries["mode"]) == ("us-west-2", "adaptive")
     assert adaptive.get_caller_identity()["Account"] == account.account_id
+    # temporary credentials keep their session token (AssumeRole and AssumeRoot both return one)
+    temporary = dict(account.credentials, SessionToken="member-session-token")
+    frozen = clients.account_session(temporary, "eu-west-1", base=base).frozen
+    assert (frozen.access_key, frozen.secret_key, frozen.token) == (
+        temporary["AccessKeyId"], temporary["SecretAccessKey"], "member-session-token")
     # a config without retry settings is standard too
     assert member.client("sts", config=object()).meta.config.retries["mode"] == "standard"
 
