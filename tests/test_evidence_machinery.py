@@ -119,6 +119,7 @@ def test_samples_are_exactly_the_reviewed_records():
         "metric_filter_messages": samples.metric_filter_messages("111122223333", "aws-cn"),
         "metric_filter_messages_default": samples.metric_filter_messages(),
         "root_invoked_by_service": samples.root_invoked_by_service("111122223333", "eu-west-1"),
+        "root_invoked_by_service_default": samples.root_invoked_by_service(),
         "root_console_login_default": samples.root_console_login(),
         "root_api_call_default": samples.root_api_call(),
         "iam_user_api_call_default": samples.iam_user_api_call(),
@@ -256,3 +257,17 @@ def test_an_alarm_on_metric_math_over_the_filters_metric_counts(load, emulator):
     [finding] = scan(session=account.session(), check_ids=["root-usage-alarm"]).findings
     assert finding.status.value == "PASS", finding.reason
     assert "alarm 'root-usage-math'" in finding.reason
+
+
+# ------------------------------------------------------------------------------------ Sign-In policy statements
+
+
+def test_sign_in_policy_statements_in_every_shape_botocore_may_return():
+    from rootaudit.evidence.sources.signin import statements
+
+    one = {"effect": "Deny", "action": ["signin:Authenticate"]}
+    assert statements({"statement": [one]}) == [one]  # botocore's member name
+    assert statements({"Statement": [one]}) == [one]  # the IAM-style spelling
+    assert statements({"statement": one}) == [one]  # a single statement, not in a list
+    assert statements({}) == [] and statements({"Version": "2012-10-17"}) == []  # no statement yet
+    assert statements(None) == [] and statements("not a policy") == []
