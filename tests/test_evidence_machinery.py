@@ -271,3 +271,39 @@ def test_sign_in_policy_statements_in_every_shape_botocore_may_return():
     assert statements({"statement": one}) == [one]  # a single statement, not in a list
     assert statements({}) == [] and statements({"Version": "2012-10-17"}) == []  # no statement yet
     assert statements(None) == [] and statements("not a policy") == []
+
+
+def test_sign_in_is_read_in_us_east_1_whatever_the_home_region(load):
+    """AWS takes Sign-In policy writes in us-east-1 only, so the reads go there too; the organization's switch is
+    asked for with the organization's id."""
+    account = load("hardened")
+    ctx = Context(session=account.session(), config=AuditConfig(), region="eu-west-1")
+    collector = Collector(ctx)
+    console, rcps = collector.get("signin_console"), collector.get("signin_rcps")
+    org_id = rcps["organization_authorization"]["target"]
+    assert org_id.startswith("o-") and console["authorization"]["target"] == account.account_id
+    assert [line for line in ctx.log if line.startswith("signin.")] == [
+        "signin.get_console_authorization_configuration()  # us-east-1",
+        "signin.get_resource_policy()  # us-east-1",
+        f"signin.get_console_authorization_configuration(targetId='{org_id}')  # us-east-1"]
+    assert [key for key in ctx._clients if key[0] == "signin"] == [("signin", "us-east-1", False)]
+
+
+def test_a_botocore_without_sign_in_says_which_version_is_needed(load, monkeypatch):
+    """An older botocore has no `signin` service model: the source says so instead of failing (the locked botocore
+    has it, so its absence is simulated where botocore raises it, at client creation)."""
+    from botocore.exceptions import UnknownServiceError
+
+    real = clients.create_client
+
+    def without_signin(session, service, *args, **kwargs):
+        if service == "signin":
+            raise UnknownServiceError(service_name=service, known_service_names=["sts"])
+        return real(session, service, *args, **kwargs)
+
+    monkeypatch.setattr(clients, "create_client", without_signin)
+    account = load("hardened")
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1")
+    console = Collector(ctx).get("signin_console")
+    assert (console["status"], console["needed"]) == ("sdk-too-old", "1.44.8")
+    assert not [line for line in ctx.log if line.startswith("signin.")]
