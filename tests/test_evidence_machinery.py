@@ -307,3 +307,32 @@ def test_a_botocore_without_sign_in_says_which_version_is_needed(load, monkeypat
     console = Collector(ctx).get("signin_console")
     assert (console["status"], console["needed"]) == ("sdk-too-old", "1.44.8")
     assert not [line for line in ctx.log if line.startswith("signin.")]
+
+
+# ------------------------------------------------------------------------ EventBridge rules, as the source reads them
+
+
+def test_only_default_bus_rules_that_match_this_accounts_root_sign_in_are_kept(load, emulator):
+    """A rule on another bus never sees CloudTrail's events; a schedule has no pattern; a pattern for another
+    source is not even tested; a pattern pinned to this account, region and root ARN matches the sample."""
+    import json as _json
+
+    account = load("hardened")
+    acct = account.account_id
+    events = emulator.client("events", acct)
+    signin = {"source": ["aws.signin"], "detail-type": ["AWS Console Sign In via CloudTrail"]}
+    events.create_event_bus(Name="custom")
+    events.put_rule(Name="on-custom-bus", EventBusName="custom", EventPattern=_json.dumps(signin))
+    events.put_rule(Name="schedule", ScheduleExpression="rate(1 day)")
+    events.put_rule(Name="ec2-only", EventPattern=_json.dumps({"source": ["aws.ec2"]}))
+    pinned = dict(signin, account=[acct], region=["us-east-1"],
+                  detail={"userIdentity": {"arn": [f"arn:aws:iam::{acct}:root"]}})
+    events.put_rule(Name="pinned", EventPattern=_json.dumps(pinned))
+    events.put_targets(Rule="pinned", Targets=[{"Id": "1", "Arn": f"arn:aws:sns:us-east-1:{acct}:root-usage-alerts"}])
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1")
+    found = Collector(ctx).get("eventbridge")["us-east-1"]
+    assert "error" not in found, found
+    assert sorted(r["name"] for r in found["rules"]) == ["pinned", "root-console-signin"]
+    assert {r["name"]: (r["fires"], r["targets"]) for r in found["rules"]}["pinned"] == (True, 1)
+    tested = [line for line in ctx.log if line.startswith("events.test_event_pattern(")]
+    assert not [line for line in tested if "aws.ec2" in line]  # pruned without a call
