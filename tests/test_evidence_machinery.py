@@ -336,3 +336,24 @@ def test_only_default_bus_rules_that_match_this_accounts_root_sign_in_are_kept(l
     assert {r["name"]: (r["fires"], r["targets"]) for r in found["rules"]}["pinned"] == (True, 1)
     tested = [line for line in ctx.log if line.startswith("events.test_event_pattern(")]
     assert not [line for line in tested if "aws.ec2" in line]  # pruned without a call
+
+
+def test_the_root_row_is_found_wherever_it_is_in_the_credential_report():
+    """AWS lists <root_account> first in the reports we have seen, but documents no order: the row is found by its
+    user name (Stubber: the emulator always writes root first)."""
+    from datetime import UTC, datetime
+
+    from stubbed_aws import StubbedSession
+
+    header = "user,arn,password_enabled,password_last_used"
+    csv_text = "\n".join([header, "alice,arn:aws:iam::111111111111:user/alice,true,2026-11-01T00:00:00+00:00",
+                          "<root_account>,arn:aws:iam::111111111111:root,true,no_information"])
+    session = StubbedSession({("iam", "us-east-1"): [
+        ("GenerateCredentialReport", {"State": "COMPLETE"}),
+        ("GetCredentialReport", {"Content": csv_text.encode(), "ReportFormat": "text/csv",
+                                 "GeneratedTime": datetime(2026, 11, 29, 12, tzinfo=UTC)})]})
+    got = Collector(Context(session=session, config=AuditConfig(), region="us-east-1")).get("credential_report")
+    assert got["root"]["arn"] == "arn:aws:iam::111111111111:root"
+    assert got["root"]["password_last_used"] == "no_information"
+    assert got["generated_time"] == "2026-11-29T12:00:00+00:00"
+    assert session.pending() == {}
