@@ -357,3 +357,37 @@ def test_the_root_row_is_found_wherever_it_is_in_the_credential_report():
     assert got["root"]["password_last_used"] == "no_information"
     assert got["generated_time"] == "2026-11-29T12:00:00+00:00"
     assert session.pending() == {}
+
+
+def test_a_filter_that_matches_everyone_is_not_a_root_usage_filter(load, emulator):
+    """An empty pattern (or any that also matches the IAM user's call) would alarm on everything: no PASS."""
+    from rootaudit.engine import scan
+
+    account = load("hardened")
+    logs = emulator.client("logs", account.account_id)
+    [group] = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+    [f] = logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+    logs.delete_metric_filter(logGroupName=group, filterName=f["filterName"])  # moto would add, not replace
+    logs.put_metric_filter(logGroupName=group, filterName=f["filterName"], filterPattern="",
+                           metricTransformations=f["metricTransformations"])
+    [finding] = scan(session=account.session(), check_ids=["root-usage-alarm"]).findings
+    assert finding.status.value == "FAIL", finding.reason
+    assert "matches root API call, root console sign-in, IAM user API call" in finding.reason
+
+
+def test_members_ask_for_shadow_trails_so_the_organization_trail_is_seen():
+    """A member sees the management account's organization trail only as a shadow trail (CloudTrail's
+    DescribeTrails, includeShadowTrails). Stubber: the emulator returns the organization trail either way."""
+    import boto3
+    from botocore.stub import Stubber
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    ctx = Context(session=session, config=AuditConfig(), region="us-east-1")
+    client = session.client("cloudtrail", endpoint_url="http://127.0.0.1:9")  # never reached: the Stubber answers
+    ctx._clients[("cloudtrail", "us-east-1", False)] = client
+    stub = Stubber(client)
+    stub.add_response("describe_trails", {"trailList": []}, {"includeShadowTrails": True})
+    collector = Collector(ctx, preset={"caller": {"account": "111111111111", "partition": "aws"}})
+    with stub:
+        assert collector.get("trails") == []
+        stub.assert_no_pending_responses()
