@@ -391,3 +391,22 @@ def test_members_ask_for_shadow_trails_so_the_organization_trail_is_seen():
     with stub:
         assert collector.get("trails") == []
         stub.assert_no_pending_responses()
+
+
+def test_an_organization_trail_whose_status_could_not_be_read_still_points_to_its_log_group():
+    """Not knowing whether the organization trail logs (GetTrailStatus refused) is not "it does not": its log group
+    in the management account is named, MANUAL, rather than FAIL for want of a filter here."""
+    from rootaudit.engine import scan
+    from stubbed_aws import Err, StubbedSession, recorded
+
+    caller = {"UserId": "AROAEXAMPLE:audit", "Account": "111111111111",
+              "Arn": "arn:aws:sts::111111111111:assumed-role/Audit/audit"}
+    session = StubbedSession({
+        ("sts", "us-east-1"): [("GetCallerIdentity", caller)],
+        ("cloudtrail", "us-east-1"): [
+            ("DescribeTrails", recorded("cloudtrail", "DescribeTrails--API_DescribeTrails--organization-trail-from-member")),
+            ("GetTrailStatus", Err("AccessDeniedException", "no")),
+            ("GetEventSelectors", Err("CloudTrailARNInvalidException", "AccountID in ARN is wrong"))]})
+    [finding] = scan(session=session, check_ids=["root-usage-alarm"]).findings
+    assert finding.status.value == "MANUAL" and "in another account" in finding.reason, finding.reason
+    assert "222222222222" in finding.reason and session.pending() == {}
