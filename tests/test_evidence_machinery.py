@@ -410,3 +410,17 @@ def test_an_organization_trail_whose_status_could_not_be_read_still_points_to_it
     [finding] = scan(session=session, check_ids=["root-usage-alarm"]).findings
     assert finding.status.value == "MANUAL" and "in another account" in finding.reason, finding.reason
     assert "222222222222" in finding.reason and session.pending() == {}
+
+
+def test_a_sign_in_region_of_another_partition_is_never_called():
+    """China credentials cannot reach us-east-1: it is listed as another partition's, not called (Stubber: the
+    emulator has one partition)."""
+    from stubbed_aws import StubbedSession
+
+    session = StubbedSession({("events", "cn-north-1"): [("ListRules", {"Rules": []})]}, region="cn-north-1")
+    config = AuditConfig(signin_regions=("us-east-1", "cn-north-1"))
+    ctx = Context(session=session, config=config, region="cn-north-1")
+    caller = {"account": "111111111111", "arn": "arn:aws-cn:iam::111111111111:user/audit", "partition": "aws-cn"}
+    got = Collector(ctx, preset={"caller": caller}).get("eventbridge")
+    assert got == {"us-east-1": {"role": "other-partition"}, "cn-north-1": {"role": "required", "rules": []}}
+    assert set(session.clients) == {("events", "cn-north-1")} and session.pending() == {}
