@@ -424,3 +424,19 @@ def test_a_sign_in_region_of_another_partition_is_never_called():
     got = Collector(ctx, preset={"caller": caller}).get("eventbridge")
     assert got == {"us-east-1": {"role": "other-partition"}, "cn-north-1": {"role": "required", "rules": []}}
     assert set(session.clients) == {("events", "cn-north-1")} and session.pending() == {}
+
+
+def test_only_a_denial_of_sign_in_reads_is_manual_other_failures_are_errors(load, emulator):
+    """AccessDenied on the Sign-In reads asks for the permission (MANUAL); any other failure is an ERROR."""
+    from rootaudit.engine import scan
+
+    account = load("hardened")
+    emulator.fail("signin:GetConsoleAuthorizationConfiguration", code="ValidationException", status=400)
+    [finding] = scan(session=account.session(), check_ids=["root-sign-in-restricted"]).findings
+    assert finding.status.value == "ERROR", finding.reason
+    assert "ValidationException" in finding.reason
+    emulator.reset()
+    account = load("hardened")
+    emulator.fail("signin:GetConsoleAuthorizationConfiguration", code="AccessDenied")
+    [finding] = scan(session=account.session(), check_ids=["root-sign-in-restricted"]).findings
+    assert finding.status.value == "MANUAL" and "may not call signin:GetConsoleAuthorizationConfiguration" in finding.reason
