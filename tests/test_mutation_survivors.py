@@ -249,6 +249,30 @@ EXTRA_CASES += [
     Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
                                      "signin_rcps": {"status": "no-organization"}}, P, "only from 203.0.113.0/24",
          config=AuditConfig(org={"root_signin": {"expected_cidrs": ["203.0.113.5/24"]}})),
+    Case("cloudtrail-multi-region", {"trails": [
+        trail(name="reads", write=False), trail(name="writes", read=False), trail(name="none", read=False, write=False),
+        trail(name="stopped", logging=False), trail(name="single", multi=False)]}, F,
+         "reads: records only read management events; writes: records only write management events; none: records "
+         "no management events; stopped: not logging; single: single-region"),
+    # a member sees the organization trail's selectors but not its status: known short is FAIL, complete is MANUAL
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, write=False, unread={
+        "cloudtrail:GetTrailStatus": "denied"})]}, F, "no trail is multi-region, logging and recording"),
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
+        "cloudtrail:GetTrailStatus": "denied"})]}, M, "could not read all of its settings"),
+    Case("cloudtrail-multi-region", {"trails": [dict(trail(), unread={"cloudtrail:GetTrailStatus": "denied"},
+                                                     is_logging=False)]}, F, "not logging"),  # not an org trail
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        {k: v for k, v in _alarm()["alarms"][0].items() if k != "actions_enabled"}])}, P, "1 confirmed"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        {k: v for k, v in _alarm()["alarms"][0].items() if k != "actions_enabled"}], topics={TOPIC: {"confirmed": 0}})},
+         F, "0 confirmed and 0 pending subscription(s)"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        dict(_alarm()["alarms"][0], name="one"), dict(_alarm()["alarms"][0], name="two", actions=[OTHER_TOPIC])],
+        topics={TOPIC: {"error": "denied"}, OTHER_TOPIC: {"error": "gone"}})}, M,
+         f"alarm 'one' -> {TOPIC}: denied; alarm 'two' -> {OTHER_TOPIC}: gone"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        dict(_alarm()["alarms"][0], name="one"), dict(_alarm()["alarms"][0], name="two", actions=[OTHER_TOPIC])],
+        topics={TOPIC: {"confirmed": 0, "pending": 1}})}, F, "pending subscription(s); alarm 'two': "),
     Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
         "cloudtrail:GetTrailStatus": "denied", "cloudtrail:GetEventSelectors": "refused"})]}, M,
          "(cloudtrail:GetTrailStatus: denied; cloudtrail:GetEventSelectors: refused)"),
