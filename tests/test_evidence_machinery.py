@@ -440,3 +440,19 @@ def test_only_a_denial_of_sign_in_reads_is_manual_other_failures_are_errors(load
     emulator.fail("signin:GetConsoleAuthorizationConfiguration", code="AccessDenied")
     [finding] = scan(session=account.session(), check_ids=["root-sign-in-restricted"]).findings
     assert finding.status.value == "MANUAL" and "may not call signin:GetConsoleAuthorizationConfiguration" in finding.reason
+
+
+def test_a_subscription_being_deleted_reaches_nobody(load, emulator):
+    """ListSubscriptionsByTopic shows "Deleted" as the ARN of a subscription on its way out (and
+    "PendingConfirmation" for one never confirmed): neither reaches a person."""
+    from moto.sns.models import sns_backends
+
+    from rootaudit.engine import scan
+
+    account = load("hardened")
+    backend = sns_backends[account.account_id]["us-east-1"]
+    for sub in backend.subscriptions.values():
+        sub.arn, sub.confirmed = "Deleted", False  # as the emulator marks pending ones (root_state)
+    [finding] = scan(session=account.session(), check_ids=["root-usage-alarm"]).findings
+    assert finding.status.value == "FAIL", finding.reason
+    assert "has 0 confirmed and 1 pending subscription(s)" in finding.reason
