@@ -273,6 +273,12 @@ EXTRA_CASES += [
     Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
         dict(_alarm()["alarms"][0], name="one"), dict(_alarm()["alarms"][0], name="two", actions=[OTHER_TOPIC])],
         topics={TOPIC: {"confirmed": 0, "pending": 1}})}, F, "pending subscription(s); alarm 'two': "),
+    Case("root-activity-alert", {"eventbridge": {"us-east-2": {"rules": [rule()]}}}, E, "us-east-1: not collected"),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [
+        {"name": "older-record", "state": "ENABLED", "targets": 1, "matches": ["AWS Console Sign In via CloudTrail"]}]})},
+         P, "us-east-1: older-record"),  # a rule record without "fires": judged by what it matches
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "throttled", "rules": [rule()]})}, E,
+         "us-east-1: throttled"),  # a region that failed part-way is unreadable, whatever it listed
     Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
         "cloudtrail:GetTrailStatus": "denied", "cloudtrail:GetEventSelectors": "refused"})]}, M,
          "(cloudtrail:GetTrailStatus: denied; cloudtrail:GetEventSelectors: refused)"),
