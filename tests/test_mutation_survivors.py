@@ -193,6 +193,11 @@ def _two_exclusions():
     return st
 
 
+def _pinned(arn):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                                                    "Condition": {"ArnLike": {"aws:PrincipalArn": arn}}}]}
+
+
 def _alarm(enabled=True, actions=(TOPIC,)):
     mon = monitoring()
     mon["alarms"][0].update(actions_enabled=enabled, actions=list(actions))
@@ -279,6 +284,40 @@ EXTRA_CASES += [
          P, "us-east-1: older-record"),  # a rule record without "fires": judged by what it matches
     Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "throttled", "rules": [rule()]})}, E,
          "us-east-1: throttled"),  # a region that failed part-way is unreadable, whatever it listed
+    Case("cloudtrail-multi-region", {"trails": [trail(name="a"), trail(name="b", org=True)]}, P,
+         "management events: a, b (organization trail)"),
+    # the SCP reading needs this account's id, partition and organization id (a Deny pinned to them)
+    Case("org-scp-denies-root", {"scps": dict(scp(_pinned("arn:aws:iam::111111111111:root")),
+                                              account_id="111111111111")}, P, "denies root every action"),
+    Case("org-scp-denies-root", {"scps": dict(scp(_pinned("arn:aws-cn:iam::111111111111:root")),
+                                              account_id="111111111111", partition="aws-cn")}, P, "every action"),
+    Case("org-scp-denies-root", {"scps": dict(scp(dict(_pinned("arn:aws:iam::*:root"), Statement=[dict(
+        _pinned("arn:aws:iam::*:root")["Statement"][0], Condition={
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}, "StringEquals": {"aws:PrincipalOrgID": "o-abc"}})])),
+        account_id="111111111111", org_id="o-abc")}, P, "every action"),
+    Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[
+        "not a policy", {"id": "p-7", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
+         "SCP 'p-7' attached to r-root"),  # no name: its id
+    # more than one sign-in region: every list in the reason is complete
+    Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
+         "Also checked (not required): us-east-2: covered: root-signin",
+         config=AuditConfig(signin_regions=("us-east-1", "us-east-2", "us-west-2"))),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": []}, us_east_2={"rules": []},
+                                                            us_west_2={"error": "denied"}), "caller": caller()}, F,
+         "not alerted in us-east-1, us-east-2", config=AuditConfig(
+             signin_regions=("us-east-1", "us-east-2", "us-west-2", "eu-west-1"), require_all_signin_regions=True)),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "denied"}, us_east_2={"error": "gone"}),
+                                 "caller": caller()}, E, "us-east-1: denied; us-east-2: gone",
+         config=AuditConfig(signin_regions=("us-east-1", "us-east-2"), require_all_signin_regions=True)),
+    Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
+         "us-east-1: root-signin (matches 'AWS Console Sign In via CloudTrail'); us-east-2: root-signin",
+         config=AuditConfig(signin_regions=("us-east-1", "us-east-2"), require_all_signin_regions=True)),
+    Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": dict(caller(), partition=123)}, P,
+         "us-east-1: root-signin"),  # a malformed partition is judged as the commercial one
+    Case("root-activity-alert", {"eventbridge": {}, "caller": caller(partition="aws-cn")}, M,
+         "configured: us-east-1, us-east-2", config=AuditConfig(signin_regions=("us-east-1", "us-east-2"))),
+    Case("root-activity-alert", {"eventbridge": {"cn-north-1": {"rules": [rule()]}}, "caller": caller(
+        partition="aws-cn")}, P, "cn-north-1: root-signin", config=AuditConfig(signin_regions=("us-east-1", "cn-north-1"))),
     Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
         "cloudtrail:GetTrailStatus": "denied", "cloudtrail:GetEventSelectors": "refused"})]}, M,
          "(cloudtrail:GetTrailStatus: denied; cloudtrail:GetEventSelectors: refused)"),

@@ -28,8 +28,8 @@ def _cases():
 
 def _key(check_id, evidence, config) -> str:
     # every setting a case varies is part of its key, so two cases never share a reviewed verdict
-    blob = json.dumps([evidence, config.root_email_pattern, config.recent_use_days, config.org], sort_keys=True,
-                      default=str)
+    blob = json.dumps([evidence, config.root_email_pattern, config.recent_use_days, config.org,
+                       config.signin_regions, config.require_all_signin_regions], sort_keys=True, default=str)
     return f"{check_id} {hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 
