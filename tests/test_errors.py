@@ -273,3 +273,16 @@ def test_a_failure_in_an_extra_region_says_which_region_and_what_it_usually_mean
     denied = in_region(classify(client_error("AccessDenied"), ACTION), "eu-west-3")
     assert denied.message == (f"access denied to {ACTION}: grant it to the auditing principal (see the IAM policy in "
                               "the handbook's reference) (in eu-west-3)")
+
+
+def test_an_scp_denial_is_still_an_access_denied_of_that_action():
+    scp = client_error("AccessDenied", "with an explicit deny in a service control policy")
+    assert classify(scp, ACTION) == SourceError("AccessDenied", ACTION, (
+        f"access denied to {ACTION} by a service control policy: an SCP on this account, its OUs or the "
+        "organization root denies it"))
+
+
+def test_a_throttled_answer_without_retry_metadata_counts_one_attempt():
+    bare = bce.ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "GetAccountSummary")
+    assert classify(bare, ACTION).message == (
+        f"{ACTION} was throttled and still failed after 1 attempts with back-off; run the scan again later")
