@@ -286,3 +286,14 @@ def test_a_throttled_answer_without_retry_metadata_counts_one_attempt():
     bare = bce.ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "GetAccountSummary")
     assert classify(bare, ACTION).message == (
         f"{ACTION} was throttled and still failed after 1 attempts with back-off; run the scan again later")
+
+
+@pytest.mark.parametrize("exc", [client_error("ExpiredToken"), client_error("Throttling"), client_error("NoSuchEntity"),
+                                 bce.PaginationError(message="bad token"), KeyError("x")])
+def test_every_failure_names_the_action_it_came_from(exc):
+    assert classify(exc, ACTION).action == ACTION  # reports carry it as the finding's failed_action
+
+
+def test_only_trailing_separators_are_trimmed_from_a_reason():
+    assert classify(client_error("ValidationError", "Bad SYNTAX"), ACTION).message == (
+        f"{ACTION} failed: ValidationError: Bad SYNTAX")

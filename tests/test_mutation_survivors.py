@@ -266,6 +266,8 @@ EXTRA_CASES += [
         "cloudtrail:GetTrailStatus": "denied"})]}, M, "could not read all of its settings"),
     Case("cloudtrail-multi-region", {"trails": [dict(trail(), unread={"cloudtrail:GetTrailStatus": "denied"},
                                                      is_logging=False)]}, F, "not logging"),  # not an org trail
+    Case("cloudtrail-multi-region", {"trails": [trail(unread={"cloudtrail:GetTrailStatus": "denied"})]}, F,
+         "main: not logging"),  # an unreadable status is no reason for MANUAL unless it is an organization trail
     Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
         {k: v for k, v in _alarm()["alarms"][0].items() if k != "actions_enabled"}])}, P, "1 confirmed"),
     Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
