@@ -198,6 +198,11 @@ def _pinned(arn):
                                                     "Condition": {"ArnLike": {"aws:PrincipalArn": arn}}}]}
 
 
+def _root_type():
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                                                    "Condition": {"StringEquals": {"aws:PrincipalType": "Root"}}}]}
+
+
 def _alarm(enabled=True, actions=(TOPIC,)):
     mon = monitoring()
     mon["alarms"][0].update(actions_enabled=enabled, actions=list(actions))
@@ -300,6 +305,17 @@ EXTRA_CASES += [
     Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[
         "not a policy", {"id": "p-7", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
          "SCP 'p-7' attached to r-root"),  # no name: its id
+    # aws:PrincipalType is "Account" for the root user: an SCP that tests for "Root" denies nothing to root
+    Case("org-scp-denies-root", {"scps": dict(scp(_root_type()), policies=[
+        dict(scp(_root_type(), name="by-type-1")["policies"][0]), dict(scp(_root_type(), name="by-type-2")["policies"][0]),
+        {"id": "p-8", "name": "broken-1", "target": "r-root", "content": "{not json"},
+        {"id": "p-9", "name": "broken-2", "target": "r-root", "content": "[1, 2"}])}, F,
+         "(broken-1, broken-2 could not be parsed); by-type-1, by-type-2 tests aws:PrincipalType for \"Root\", which "
+         "AWS never sends: the root user's principal type is \"Account\""),
+    Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[
+        {"id": "p-8", "name": "broken", "target": "r-root", "content": "{not json"},
+        {"id": "p-7", "name": "good", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
+         "SCP 'good' attached to r-root"),  # an unreadable SCP does not hide the next one
     # more than one sign-in region: every list in the reason is complete
     Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
          "Also checked (not required): us-east-2: covered: root-signin",
