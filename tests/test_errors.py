@@ -297,3 +297,9 @@ def test_every_failure_names_the_action_it_came_from(exc):
 def test_only_trailing_separators_are_trimmed_from_a_reason():
     assert classify(client_error("ValidationError", "Bad SYNTAX"), ACTION).message == (
         f"{ACTION} failed: ValidationError: Bad SYNTAX")
+
+
+def test_a_source_failure_carries_its_error_and_says_its_reason():
+    err = SourceError("AccessDenied", ACTION, "the reason")
+    failed = SourceFailed(err)
+    assert failed.error is err and str(failed) == "the reason"  # a traceback shows the reason, not "None"
