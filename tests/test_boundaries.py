@@ -236,7 +236,8 @@ def test_root_virtual_device_on_either_side_of_the_first_page(emulator, monkeypa
 
 @pytest.mark.parametrize("subscribers", [100, 101])
 def test_sns_subscriptions_on_either_side_of_the_first_page(load, emulator, subscribers):
-    """sns:ListSubscriptionsByTopic answers up to 100 subscriptions a page (AWS's API reference; moto alike):
+    """sns:ListSubscriptionsByTopic answers up to 100 subscriptions a page (moto alike), see
+    https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html:
     every page is counted (AWS, like moto, may send a token after an exactly full page: one more call then)."""
     account = load("hardened")
     sns = emulator.client("sns", account.account_id)

@@ -443,8 +443,8 @@ def test_only_a_denial_of_sign_in_reads_is_manual_other_failures_are_errors(load
 
 
 def test_a_subscription_being_deleted_reaches_nobody(load, emulator):
-    """ListSubscriptionsByTopic shows "Deleted" as the ARN of a subscription on its way out (and
-    "PendingConfirmation" for one never confirmed): neither reaches a person."""
+    """A subscription listed with the ARN "Deleted" is counted with the unconfirmed ones ("PendingConfirmation"):
+    it reaches nobody."""
     from moto.sns.models import sns_backends
 
     from rootaudit.engine import scan
