@@ -456,3 +456,13 @@ def test_a_subscription_being_deleted_reaches_nobody(load, emulator):
     [finding] = scan(session=account.session(), check_ids=["root-usage-alarm"]).findings
     assert finding.status.value == "FAIL", finding.reason
     assert "has 0 confirmed and 1 pending subscription(s)" in finding.reason
+
+
+def test_console_authorization_never_configured_is_off(load, emulator):
+    """GetConsoleAuthorizationConfiguration answers ResourceNotFoundException until it is first set: AWS's
+    default, off, recorded as not configured."""
+    account = load("hardened")
+    emulator.fail("signin:GetConsoleAuthorizationConfiguration", code="ResourceNotFoundException", status=404)
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1")
+    console = Collector(ctx).get("signin_console")
+    assert console["authorization"] == {"enabled": False, "scope": None, "target": None, "configured": False}
