@@ -210,6 +210,7 @@ def _alarm(enabled=True, actions=(TOPIC,)):
 
 
 OTHER_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-listens"
+LOG_GROUP2 = "arn:aws:logs:us-east-1:123456789012:log-group:second:*"
 FOREIGN = "999999999999"
 
 EXTRA_CASES += [
@@ -316,6 +317,34 @@ EXTRA_CASES += [
         {"id": "p-8", "name": "broken", "target": "r-root", "content": "{not json"},
         {"id": "p-7", "name": "good", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
          "SCP 'good' attached to r-root"),  # an unreadable SCP does not hide the next one
+    # two of everything in root-usage-alarm's reasons: every list is complete and separated
+    Case("root-usage-alarm", {"trails": [trail(name="t1", error="throttled", log_group=LOG_GROUP),
+                                         trail(name="t2", error="denied", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": monitoring()}, E, "t1: throttled; t2: denied"),
+    Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": {"log_groups": [
+                                  dict(monitoring()["log_groups"][0], missing=True),
+                                  dict(monitoring()["log_groups"][0], arn=LOG_GROUP2, name="second", missing=True)]}},
+         F, f"does not exist: {LOG_GROUP}, {LOG_GROUP2}"),
+    Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": {"log_groups": [
+                                  dict(monitoring(cross_account=True)["log_groups"][0]),
+                                  dict(monitoring(cross_account=True)["log_groups"][0], arn=LOG_GROUP2)]}},
+         M, f"{LOG_GROUP} (account 999999999999), {LOG_GROUP2} (account 999999999999)"),
+    Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": dict(monitoring(), log_groups=[
+                                  monitoring()["log_groups"][0], dict(monitoring()["log_groups"][0], arn=LOG_GROUP2,
+                                                                      name="second")], filters=[
+                                  dict(monitoring()["filters"][0], name="both", matches_non_root=True,
+                                       matched=["root API call", "IAM user API call"]),
+                                  dict(monitoring()["filters"][0], name="none", log_group="second", matches_root=False,
+                                       matched=[])])}, F,
+         "no metric filter on cloudtrail, second matches root use and only root use ('both' matches root API call, "
+         "IAM user API call; 'none' matches none of the samples)"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(monitoring(), alarms=[], filters=[
+        dict(monitoring()["filters"][0], metrics=[{"name": "RootUsage", "namespace": "CISBenchmark"},
+                                                  {"name": "Root2", "namespace": "Other"}])])}, F,
+         "(Other/Root2, CISBenchmark/RootUsage)"),
     # more than one sign-in region: every list in the reason is complete
     Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
          "Also checked (not required): us-east-2: covered: root-signin",
