@@ -345,6 +345,8 @@ EXTRA_CASES += [
         dict(monitoring()["filters"][0], metrics=[{"name": "RootUsage", "namespace": "CISBenchmark"},
                                                   {"name": "Root2", "namespace": "Other"}])])}, F,
          "(Other/Root2, CISBenchmark/RootUsage)"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(monitoring(), filters=[])}, F,
+         "(there are no metric filters)"),
     # more than one sign-in region: every list in the reason is complete
     Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
          "Also checked (not required): us-east-2: covered: root-signin",
