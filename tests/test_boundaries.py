@@ -234,6 +234,23 @@ def test_root_virtual_device_on_either_side_of_the_first_page(emulator, monkeypa
         emulator.reset()
 
 
+@pytest.mark.parametrize("subscribers", [100, 101])
+def test_sns_subscriptions_on_either_side_of_the_first_page(load, emulator, subscribers):
+    """sns:ListSubscriptionsByTopic answers up to 100 subscriptions a page (moto alike), see
+    https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html:
+    every page is counted (AWS, like moto, may send a token after an exactly full page: one more call then)."""
+    account = load("hardened")
+    sns = emulator.client("sns", account.account_id)
+    [topic] = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":root-usage-alerts")]
+    have = len(sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"])
+    for i in range(subscribers - have):
+        sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=f"ops-{i:03d}@example.com")
+    result = scan(session=account.session(), check_ids=["root-usage-alarm"])
+    finding = result.findings[0]
+    assert finding.status is P and f"with {subscribers} confirmed subscription(s)" in finding.reason, finding.reason
+    assert result.calls.count("sns:ListSubscriptionsByTopic") in ((1, 2) if subscribers == 100 else (2,))
+
+
 # ------------------------------------------------------------------------------------------- dates
 
 

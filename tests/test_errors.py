@@ -224,3 +224,82 @@ def test_an_aborted_scan_without_a_failed_call_has_empty_evidence(monkeypatch, t
     findings = error_findings(list(CATALOGUE[:2]), "why", "https://h.example/", "123456789012")
     assert [(f.evidence, f.account_id, f.reason) for f in findings] == [({}, "123456789012", "why")] * 2
     assert make_session(region="eu-west-1").get_config_variable("region") == "eu-west-1"
+
+
+# ------------------------------------------------------------- every reason, word for word (what people act on)
+
+
+def test_exact_messages_of_every_other_kind():
+    """Each branch's one-line reason, exactly: a reason that loses its advice is a regression people act on."""
+    assert classify(bce.ProfileNotFound(profile="nope"), ACTION).message == (
+        "The config profile (nope) could not be found: check the name in ~/.aws/config")
+    assert classify(bce.SSOTokenLoadError(error_msg="x"), ACTION, "p").message == (
+        "the SSO session has expired or is missing: run `aws sso login --profile p`")
+    assert classify(bce.UnauthorizedSSOTokenError(), ACTION).message == (
+        "the SSO session has expired or is missing: run `aws sso login (or refresh your credentials)`")
+    assert classify(client_error("AccessDenied"), ACTION).message == (
+        f"access denied to {ACTION}: grant it to the auditing principal (see the IAM policy in the handbook's "
+        "reference)")
+    scp = client_error("AccessDenied", "User x is not authorized to perform: iam:GetAccountSummary with an explicit "
+                                       "deny in a Service Control Policy")
+    assert classify(scp, ACTION).message == (
+        f"access denied to {ACTION} by a service control policy: an SCP on this account, its OUs or the "
+        "organization root denies it")
+    assert classify(client_error("AuthorizationError"), ACTION).kind == "AccessDenied"  # SNS's word for it
+    assert classify(client_error("AuthorizationErrorException"), ACTION).kind == "AccessDenied"
+    assert classify(client_error("TooManyRequestsError", attempts=2), ACTION).message == (
+        f"{ACTION} was throttled and still failed after 3 attempts with back-off; run the scan again later")
+    assert classify(client_error("ThrottlingException"), ACTION).message.endswith("after 1 attempts with back-off; "
+                                                                                   "run the scan again later")
+    assert classify(bce.ReadTimeoutError(endpoint_url="u"), ACTION).message.startswith(
+        f"could not reach the AWS endpoint for {ACTION} (ReadTimeoutError)")
+    assert classify(bce.PaginationError(message="bad token"), ACTION).message == (
+        f"{ACTION} failed: Error during pagination: bad token")
+
+
+def test_a_failure_in_an_extra_region_says_which_region_and_what_it_usually_means():
+    from rootaudit.evidence.errors import in_region
+
+    invalid = in_region(classify(client_error("UnrecognizedClientException"), ACTION), "ap-east-1")
+    assert (invalid.kind, invalid.region, invalid.fatal) == ("InvalidCredentials", "ap-east-1", False)
+    assert invalid.message == (
+        f"{ACTION} in ap-east-1: the region is not enabled for this account (an opt-in region) or belongs to another "
+        "partition than the credentials (AWS rejected the credentials (UnrecognizedClientException): check the "
+        "profile or access key)")
+    unreachable = in_region(classify(bce.EndpointConnectionError(endpoint_url="u"), ACTION), "eu-west-3")
+    assert not unreachable.fatal and unreachable.message == (
+        f"{ACTION} in eu-west-3: its endpoint could not be reached from here (could not reach the AWS endpoint for "
+        f"{ACTION} (EndpointConnectionError); check the network, AWS_ENDPOINT_URL and --region)")
+    denied = in_region(classify(client_error("AccessDenied"), ACTION), "eu-west-3")
+    assert denied.message == (f"access denied to {ACTION}: grant it to the auditing principal (see the IAM policy in "
+                              "the handbook's reference) (in eu-west-3)")
+
+
+def test_an_scp_denial_is_still_an_access_denied_of_that_action():
+    scp = client_error("AccessDenied", "with an explicit deny in a service control policy")
+    assert classify(scp, ACTION) == SourceError("AccessDenied", ACTION, (
+        f"access denied to {ACTION} by a service control policy: an SCP on this account, its OUs or the "
+        "organization root denies it"))
+
+
+def test_a_throttled_answer_without_retry_metadata_counts_one_attempt():
+    bare = bce.ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "GetAccountSummary")
+    assert classify(bare, ACTION).message == (
+        f"{ACTION} was throttled and still failed after 1 attempts with back-off; run the scan again later")
+
+
+@pytest.mark.parametrize("exc", [client_error("ExpiredToken"), client_error("Throttling"), client_error("NoSuchEntity"),
+                                 bce.PaginationError(message="bad token"), KeyError("x")])
+def test_every_failure_names_the_action_it_came_from(exc):
+    assert classify(exc, ACTION).action == ACTION  # reports carry it as the finding's failed_action
+
+
+def test_only_trailing_separators_are_trimmed_from_a_reason():
+    assert classify(client_error("ValidationError", "Bad SYNTAX"), ACTION).message == (
+        f"{ACTION} failed: ValidationError: Bad SYNTAX")
+
+
+def test_a_source_failure_carries_its_error_and_says_its_reason():
+    err = SourceError("AccessDenied", ACTION, "the reason")
+    failed = SourceFailed(err)
+    assert failed.error is err and str(failed) == "the reason"  # a traceback shows the reason, not "None"

@@ -263,3 +263,20 @@ def test_the_shipped_unreliable_scenario_reaches_the_demo_verdicts(load, emulato
     calls = emulator.recorded()
     assert calls.count("account:GetAlternateContact") == 3  # two throttled, then answered
     assert calls.count("iam:GenerateCredentialReport") == 4  # LimitExceeded, STARTED, INPROGRESS, COMPLETE
+
+
+EVERY_ACTION = sorted({action for check in CATALOGUE for action in check.actions})
+
+
+@pytest.mark.parametrize("action", EVERY_ACTION)
+def test_access_denied_on_any_action_is_never_read_as_an_answer(emulator, monkeypatch, action):
+    """A denied call is an ERROR (or MANUAL where the check says what to look at instead) for the checks that need
+    it, never an absence: not "no organization", "no contact" or "no trail". Every other check is unchanged."""
+    account = with_faults(emulator, monkeypatch, "hardened", {"fault": "access_denied", "operation": action})
+    report = scan(session=account.session(), config=CFG)
+    needs = {c.id for c in CATALOGUE if action in c.actions}
+    got = statuses(report)
+    assert {k: v for k, v in got.items() if k in needs and v not in ("ERROR", "MANUAL")} == {}
+    assert {k: v for k, v in got.items() if k not in needs} == {
+        k: v for k, v in EXPECTED["hardened"].items() if k not in needs}
+    assert report.exit_code() in (0, 3)  # hardened has no FAIL; a denial never makes one

@@ -7,6 +7,7 @@ prove every verdict branch is reached; the rest run against the emulated account
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,213 @@ EXTRA_CASES = [
     Case("root-mfa-enabled", {"account_summary": summary(mfa=0, password=1, keys=1, certs=0)}, F,
          "has password, access keys"),
     Case("cloudtrail-multi-region", {"trails": None}, E, "no trail list"),
+]
+
+# Found by the mutmut run of 2026-11-30: reason texts and evidence shapes no case reached (their exact verdicts are
+# in tests/golden/verdicts.json through tests/test_reasons.py).
+_RESTRICT = {"Effect": "Deny", "Principal": "*", "Action": "signin:Authenticate", "Resource": "*",
+             "Condition": {"ArnLike": {"signin:PrincipalArn": "arn:aws:iam::*:root"},
+                           "NotIpAddressIfExists": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.0/24"]}}}
+_EXCLUDES_ROOT = {"Effect": "Deny", "Principal": "*", "Action": "signin:Authenticate", "Resource": "*",
+                  "Condition": {"ArnNotLike": {"signin:PrincipalArn": "arn:aws:iam::*:root"},
+                                "NotIpAddressIfExists": {"aws:SourceIp": ["203.0.113.0/24"]}}}
+
+
+def _rcp(content, **extra):
+    """An RCP without a name (its id is shown), as organizations:DescribePolicy may return it."""
+    if not isinstance(content, str):
+        content = json.dumps({"Version": "2012-10-17", "Statement": content})
+    return dict({"id": "p-rcp2", "target": "ou-abcd-11111111", "content": content}, **extra)
+
+
+def _with_rcps(*policies):
+    return {"signin_console": signin(), "signin_rcps": {"status": "ok", "policies": list(policies),
+                                                        "organization_authorization": {"enabled": True}}}
+
+
+def _two_exclusions():
+    st = signin_statement(cidrs=("203.0.113.0/24", "198.51.100.0/24"))
+    st["condition"]["ArnNotEquals"]["signin:PrincipalArn"].append("arn:aws:iam::123456789012:role/Second")
+    return st
+
+
+def _pinned(arn):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                                                    "Condition": {"ArnLike": {"aws:PrincipalArn": arn}}}]}
+
+
+def _root_type():
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                                                    "Condition": {"StringEquals": {"aws:PrincipalType": "Root"}}}]}
+
+
+def _alarm(enabled=True, actions=(TOPIC,)):
+    mon = monitoring()
+    mon["alarms"][0].update(actions_enabled=enabled, actions=list(actions))
+    return mon
+
+
+OTHER_TOPIC = "arn:aws:sns:us-east-1:123456789012:nobody-listens"
+LOG_GROUP2 = "arn:aws:logs:us-east-1:123456789012:log-group:second:*"
+FOREIGN = "999999999999"
+
+EXTRA_CASES += [
+    Case("root-sign-in-restricted", _with_rcps(_rcp([_RESTRICT])), P, "RCP 'p-rcp2' on ou-abcd-11111111"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp(json.dumps({"Statement": _RESTRICT}))), P,
+         "only from 203.0.113.0/24, 198.51.100.0/24"),  # one statement, not in a list
+    Case("root-sign-in-restricted", _with_rcps("not a policy", _rcp([_RESTRICT])), P, "RCP 'p-rcp2'"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp("{not json", name="broken"), _rcp([_RESTRICT])), P,
+         "RCP 'p-rcp2'"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp([_RESTRICT]), _rcp("")), P, "RCP 'p-rcp2'"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp([_EXCLUDES_ROOT]), _rcp("")), F, "excludes root itself"),
+    Case("root-sign-in-restricted", _with_rcps(_rcp(""), _rcp("{not json", name="broken")), F,
+         "(RCP 'broken' on ou-abcd-11111111 could not be parsed)"),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(cidrs=())]),
+                                     "signin_rcps": {"status": "no-organization"}}, P, "from nowhere"),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[_two_exclusions()]),
+                                     "signin_rcps": {"status": "no-organization"}}, P,
+         "excluded: arn:aws:iam::123456789012:role/BreakGlassConsole, arn:aws:iam::123456789012:role/Second"),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [
+        rule(name="one-word", matches=("AWS Console Signin via CloudTrail",)),
+        {"name": "no-fires-key", "state": "ENABLED", "targets": 1, "matches": ["AWS Console Signin via CloudTrail"]},
+        rule(name="off", state="DISABLED"),
+        {"name": "off-no-fires-key", "state": "DISABLED", "targets": 1, "matches": ["AWS Console Sign In via CloudTrail"]},
+        rule(name="lonely", targets=0)]})}, F, "rule lonely matches but has no target"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
+        _alarm(enabled=False), topics={TOPIC: {"error": "AuthorizationError"}})}, F, "could not be read"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
+        _alarm(actions=(TOPIC, OTHER_TOPIC)), topics={TOPIC: {"confirmed": 0, "pending": 2}})}, F,
+         f"{OTHER_TOPIC} has 0 confirmed and 0 pending"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
+        _alarm(actions=(TOPIC, OTHER_TOPIC)), topics={TOPIC: {}, OTHER_TOPIC: "not a record"})}, F,
+         "0 confirmed"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": _alarm(actions=())}, F,
+         "no SNS action"),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
+                                     "signin_rcps": {"status": "no-organization"}}, E,
+         "handbook.yml: org.root_signin must be a mapping", config=AuditConfig(org={"root_signin": ["x"]})),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
+                                     "signin_rcps": {"status": "no-organization"}}, E,
+         "org.root_signin.expected_vpcs must be a list of strings",
+         config=AuditConfig(org={"root_signin": {"expected_vpcs": [1]}})),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
+                                     "signin_rcps": {"status": "no-organization"}}, E,
+         "org.root_signin.expected_vpcs must be a list of strings",
+         config=AuditConfig(org={"root_signin": {"expected_vpcs": "vpc-1"}})),
+    # a range written with its host bits set (203.0.113.5/24) is read as the network it falls in (strict=False)
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement()]),
+                                     "signin_rcps": {"status": "no-organization"}}, P, "only from 203.0.113.0/24",
+         config=AuditConfig(org={"root_signin": {"expected_cidrs": ["203.0.113.5/24"]}})),
+    Case("cloudtrail-multi-region", {"trails": [
+        trail(name="reads", write=False), trail(name="writes", read=False), trail(name="none", read=False, write=False),
+        trail(name="stopped", logging=False), trail(name="single", multi=False)]}, F,
+         "reads: records only read management events; writes: records only write management events; none: records "
+         "no management events; stopped: not logging; single: single-region"),
+    # a member sees the organization trail's selectors but not its status: known short is FAIL, complete is MANUAL
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, write=False, unread={
+        "cloudtrail:GetTrailStatus": "denied"})]}, F, "no trail is multi-region, logging and recording"),
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
+        "cloudtrail:GetTrailStatus": "denied"})]}, M, "could not read all of its settings"),
+    Case("cloudtrail-multi-region", {"trails": [dict(trail(), unread={"cloudtrail:GetTrailStatus": "denied"},
+                                                     is_logging=False)]}, F, "not logging"),  # not an org trail
+    Case("cloudtrail-multi-region", {"trails": [trail(unread={"cloudtrail:GetTrailStatus": "denied"})]}, F,
+         "main: not logging"),  # an unreadable status is no reason for MANUAL unless it is an organization trail
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        {k: v for k, v in _alarm()["alarms"][0].items() if k != "actions_enabled"}])}, P, "1 confirmed"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        {k: v for k, v in _alarm()["alarms"][0].items() if k != "actions_enabled"}], topics={TOPIC: {"confirmed": 0}})},
+         F, "0 confirmed and 0 pending subscription(s)"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        dict(_alarm()["alarms"][0], name="one"), dict(_alarm()["alarms"][0], name="two", actions=[OTHER_TOPIC])],
+        topics={TOPIC: {"error": "denied"}, OTHER_TOPIC: {"error": "gone"}})}, M,
+         f"alarm 'one' -> {TOPIC}: denied; alarm 'two' -> {OTHER_TOPIC}: gone"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
+        dict(_alarm()["alarms"][0], name="one"), dict(_alarm()["alarms"][0], name="two", actions=[OTHER_TOPIC])],
+        topics={TOPIC: {"confirmed": 0, "pending": 1}})}, F, "pending subscription(s); alarm 'two': "),
+    Case("root-activity-alert", {"eventbridge": {"us-east-2": {"rules": [rule()]}}}, E, "us-east-1: not collected"),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [
+        {"name": "older-record", "state": "ENABLED", "targets": 1, "matches": ["AWS Console Sign In via CloudTrail"]}]})},
+         P, "us-east-1: older-record"),  # a rule record without "fires": judged by what it matches
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "throttled", "rules": [rule()]})}, E,
+         "us-east-1: throttled"),  # a region that failed part-way is unreadable, whatever it listed
+    Case("cloudtrail-multi-region", {"trails": [trail(name="a"), trail(name="b", org=True)]}, P,
+         "management events: a, b (organization trail)"),
+    # the SCP reading needs this account's id, partition and organization id (a Deny pinned to them)
+    Case("org-scp-denies-root", {"scps": dict(scp(_pinned("arn:aws:iam::111111111111:root")),
+                                              account_id="111111111111")}, P, "denies root every action"),
+    Case("org-scp-denies-root", {"scps": dict(scp(_pinned("arn:aws-cn:iam::111111111111:root")),
+                                              account_id="111111111111", partition="aws-cn")}, P, "every action"),
+    Case("org-scp-denies-root", {"scps": dict(scp(dict(_pinned("arn:aws:iam::*:root"), Statement=[dict(
+        _pinned("arn:aws:iam::*:root")["Statement"][0], Condition={
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}, "StringEquals": {"aws:PrincipalOrgID": "o-abc"}})])),
+        account_id="111111111111", org_id="o-abc")}, P, "every action"),
+    Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[
+        "not a policy", {"id": "p-7", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
+         "SCP 'p-7' attached to r-root"),  # no name: its id
+    # aws:PrincipalType is "Account" for the root user: an SCP that tests for "Root" denies nothing to root
+    Case("org-scp-denies-root", {"scps": dict(scp(_root_type()), policies=[
+        dict(scp(_root_type(), name="by-type-1")["policies"][0]), dict(scp(_root_type(), name="by-type-2")["policies"][0]),
+        {"id": "p-8", "name": "broken-1", "target": "r-root", "content": "{not json"},
+        {"id": "p-9", "name": "broken-2", "target": "r-root", "content": "[1, 2"}])}, F,
+         "(broken-1, broken-2 could not be parsed); by-type-1, by-type-2 tests aws:PrincipalType for \"Root\", which "
+         "AWS never sends: the root user's principal type is \"Account\""),
+    Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[
+        {"id": "p-8", "name": "broken", "target": "r-root", "content": "{not json"},
+        {"id": "p-7", "name": "good", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
+         "SCP 'good' attached to r-root"),  # an unreadable SCP does not hide the next one
+    # two of everything in root-usage-alarm's reasons: every list is complete and separated
+    Case("root-usage-alarm", {"trails": [trail(name="t1", error="throttled", log_group=LOG_GROUP),
+                                         trail(name="t2", error="denied", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": monitoring()}, E, "t1: throttled; t2: denied"),
+    Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": {"log_groups": [
+                                  dict(monitoring()["log_groups"][0], missing=True),
+                                  dict(monitoring()["log_groups"][0], arn=LOG_GROUP2, name="second", missing=True)]}},
+         F, f"does not exist: {LOG_GROUP}, {LOG_GROUP2}"),
+    Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": {"log_groups": [
+                                  dict(monitoring(cross_account=True)["log_groups"][0]),
+                                  dict(monitoring(cross_account=True)["log_groups"][0], arn=LOG_GROUP2)]}},
+         M, f"{LOG_GROUP} (account 999999999999), {LOG_GROUP2} (account 999999999999)"),
+    Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
+                              "root_usage_monitoring": dict(monitoring(), log_groups=[
+                                  monitoring()["log_groups"][0], dict(monitoring()["log_groups"][0], arn=LOG_GROUP2,
+                                                                      name="second")], filters=[
+                                  dict(monitoring()["filters"][0], name="both", matches_non_root=True,
+                                       matched=["root API call", "IAM user API call"]),
+                                  dict(monitoring()["filters"][0], name="none", log_group="second", matches_root=False,
+                                       matched=[])])}, F,
+         "no metric filter on cloudtrail, second matches root use and only root use ('both' matches root API call, "
+         "IAM user API call; 'none' matches none of the samples)"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(monitoring(), alarms=[], filters=[
+        dict(monitoring()["filters"][0], metrics=[{"name": "RootUsage", "namespace": "CISBenchmark"},
+                                                  {"name": "Root2", "namespace": "Other"}])])}, F,
+         "(Other/Root2, CISBenchmark/RootUsage)"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(monitoring(), filters=[])}, F,
+         "(there are no metric filters)"),
+    # more than one sign-in region: every list in the reason is complete
+    Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
+         "Also checked (not required): us-east-2: covered: root-signin",
+         config=AuditConfig(signin_regions=("us-east-1", "us-east-2", "us-west-2"))),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": []}, us_east_2={"rules": []},
+                                                            us_west_2={"error": "denied"}), "caller": caller()}, F,
+         "not alerted in us-east-1, us-east-2", config=AuditConfig(
+             signin_regions=("us-east-1", "us-east-2", "us-west-2", "eu-west-1"), require_all_signin_regions=True)),
+    Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "denied"}, us_east_2={"error": "gone"}),
+                                 "caller": caller()}, E, "us-east-1: denied; us-east-2: gone",
+         config=AuditConfig(signin_regions=("us-east-1", "us-east-2"), require_all_signin_regions=True)),
+    Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": caller()}, P,
+         "us-east-1: root-signin (matches 'AWS Console Sign In via CloudTrail'); us-east-2: root-signin",
+         config=AuditConfig(signin_regions=("us-east-1", "us-east-2"), require_all_signin_regions=True)),
+    Case("root-activity-alert", {"eventbridge": eventbridge(), "caller": dict(caller(), partition=123)}, P,
+         "us-east-1: root-signin"),  # a malformed partition is judged as the commercial one
+    Case("root-activity-alert", {"eventbridge": {}, "caller": caller(partition="aws-cn")}, M,
+         "configured: us-east-1, us-east-2", config=AuditConfig(signin_regions=("us-east-1", "us-east-2"))),
+    Case("root-activity-alert", {"eventbridge": {"cn-north-1": {"rules": [rule()]}}, "caller": caller(
+        partition="aws-cn")}, P, "cn-north-1: root-signin", config=AuditConfig(signin_regions=("us-east-1", "cn-north-1"))),
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
+        "cloudtrail:GetTrailStatus": "denied", "cloudtrail:GetEventSelectors": "refused"})]}, M,
+         "(cloudtrail:GetTrailStatus: denied; cloudtrail:GetEventSelectors: refused)"),
 ]
 
 

@@ -27,7 +27,9 @@ def _cases():
 
 
 def _key(check_id, evidence, config) -> str:
-    blob = json.dumps([evidence, config.root_email_pattern, config.recent_use_days], sort_keys=True, default=str)
+    # every setting a case varies is part of its key, so two cases never share a reviewed verdict
+    blob = json.dumps([evidence, config.root_email_pattern, config.recent_use_days, config.org,
+                       config.signin_regions, config.require_all_signin_regions], sort_keys=True, default=str)
     return f"{check_id} {hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 

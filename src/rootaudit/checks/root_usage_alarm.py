@@ -4,7 +4,9 @@ from .cloudtrail_multi_region import may_qualify, qualifies
 from .model import Check
 
 
-def _subscriptions(topic: str, info: dict) -> str:
+def _subscriptions(topic: str, info) -> str:
+    if not isinstance(info, dict):  # hostile evidence: say nothing was read rather than raise
+        info = {}
     if "error" in info:
         return f"{topic} could not be read ({info['error']})"
     return f"{topic} has {info.get('confirmed', 0)} confirmed and {info.get('pending', 0)} pending subscription(s)"
@@ -33,7 +35,7 @@ def _judge_alarms(alarms: list[dict], topics: dict, matching: list[dict]):
                       topics=[t for _, t, _ in unreadable])
     detail = "; ".join(
         f"alarm '{a.get('name')}': "
-        + (", ".join(_subscriptions(t, topics.get(t) or {}) for t in a.get("actions") or []) or "no SNS action")
+        + (", ".join(_subscriptions(t, topics.get(t)) for t in a.get("actions") or []) or "no SNS action")
         + ("" if a.get("actions_enabled", True) else " (actions disabled)")
         for a in alarms)
     return failed(f"the root-usage alarm notifies nobody: {detail}", alarms=[a.get("name") for a in alarms])
