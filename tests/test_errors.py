@@ -188,7 +188,8 @@ def test_docs_url_and_actions():
 
 def test_exact_messages_of_the_fatal_kinds():
     assert classify(bce.NoCredentialsError(), ACTION).message == (
-        "no AWS credentials found: pass --profile or set AWS_PROFILE (or try the emulated account with `rootaudit demo`)")
+        "no AWS credentials found: pass --profile or set AWS_PROFILE "
+        "(or try the emulated account with `rootaudit demo`)")
     assert classify(bce.EndpointConnectionError(endpoint_url="u"), ACTION).message == (
         f"could not reach the AWS endpoint for {ACTION} (EndpointConnectionError); check the network, "
         "AWS_ENDPOINT_URL and --region")

@@ -233,9 +233,11 @@ def test_a_foreign_organization_trail_with_default_selectors_logs_all_management
     [trail] = _member_trails([("GetTrailStatus", {"IsLogging": True})], custom_selectors=False)
     assert (trail["unread"], trail["is_logging"]) == ({}, True)
     assert trail["management_events"] == {"read": True, "write": True, "from": "default selectors (DescribeTrails)"}
+    write_only = [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]
     [read] = _member_trails([("GetTrailStatus", {"IsLogging": False}), ("GetEventSelectors", {
-        "TrailARN": ORG_TRAIL_ARN, "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})])
-    assert (read["unread"], read["is_logging"], read["management_events"]) == ({}, False, {"read": False, "write": True})
+        "TrailARN": ORG_TRAIL_ARN, "EventSelectors": write_only})])
+    assert (read["unread"], read["is_logging"], read["management_events"]) == (
+        {}, False, {"read": False, "write": True})
 
 
 # ---------------------------------------------------------------------- an alarm that watches through metric math
@@ -249,10 +251,11 @@ def test_an_alarm_on_metric_math_over_the_filters_metric_counts(load, emulator):
     [alarm] = cw.describe_alarms()["MetricAlarms"]
     cw.delete_alarms(AlarmNames=[alarm["AlarmName"]])
     cw.put_metric_alarm(
-        AlarmName="root-usage-math", EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
-        AlarmActions=alarm["AlarmActions"], Metrics=[
+        AlarmName="root-usage-math", EvaluationPeriods=1, Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=alarm["AlarmActions"], Metrics=[
             {"Id": "root", "ReturnData": False, "MetricStat": {
-                "Metric": {"MetricName": "RootAccountUsage", "Namespace": "CISBenchmark"}, "Period": 300, "Stat": "Sum"}},
+                "Metric": {"MetricName": "RootAccountUsage", "Namespace": "CISBenchmark"},
+                "Period": 300, "Stat": "Sum"}},
             {"Id": "total", "Expression": "root * 1", "ReturnData": True}])
     [finding] = scan(session=account.session(), check_ids=["root-usage-alarm"]).findings
     assert finding.status.value == "PASS", finding.reason
@@ -404,7 +407,8 @@ def test_an_organization_trail_whose_status_could_not_be_read_still_points_to_it
     session = StubbedSession({
         ("sts", "us-east-1"): [("GetCallerIdentity", caller)],
         ("cloudtrail", "us-east-1"): [
-            ("DescribeTrails", recorded("cloudtrail", "DescribeTrails--API_DescribeTrails--organization-trail-from-member")),
+            ("DescribeTrails",
+             recorded("cloudtrail", "DescribeTrails--API_DescribeTrails--organization-trail-from-member")),
             ("GetTrailStatus", Err("AccessDeniedException", "no")),
             ("GetEventSelectors", Err("CloudTrailARNInvalidException", "AccountID in ARN is wrong"))]})
     [finding] = scan(session=session, check_ids=["root-usage-alarm"]).findings
@@ -439,7 +443,8 @@ def test_only_a_denial_of_sign_in_reads_is_manual_other_failures_are_errors(load
     account = load("hardened")
     emulator.fail("signin:GetConsoleAuthorizationConfiguration", code="AccessDenied")
     [finding] = scan(session=account.session(), check_ids=["root-sign-in-restricted"]).findings
-    assert finding.status.value == "MANUAL" and "may not call signin:GetConsoleAuthorizationConfiguration" in finding.reason
+    assert finding.status.value == "MANUAL"
+    assert "may not call signin:GetConsoleAuthorizationConfiguration" in finding.reason
 
 
 def test_a_subscription_being_deleted_reaches_nobody(load, emulator):

@@ -233,7 +233,8 @@ EXTRA_CASES += [
         rule(name="one-word", matches=("AWS Console Signin via CloudTrail",)),
         {"name": "no-fires-key", "state": "ENABLED", "targets": 1, "matches": ["AWS Console Signin via CloudTrail"]},
         rule(name="off", state="DISABLED"),
-        {"name": "off-no-fires-key", "state": "DISABLED", "targets": 1, "matches": ["AWS Console Sign In via CloudTrail"]},
+        {"name": "off-no-fires-key", "state": "DISABLED", "targets": 1,
+         "matches": ["AWS Console Sign In via CloudTrail"]},
         rule(name="lonely", targets=0)]})}, F, "rule lonely matches but has no target"),
     Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(
         _alarm(enabled=False), topics={TOPIC: {"error": "AuthorizationError"}})}, F, "could not be read"),
@@ -288,7 +289,8 @@ EXTRA_CASES += [
         topics={TOPIC: {"confirmed": 0, "pending": 1}})}, F, "pending subscription(s); alarm 'two': "),
     Case("root-activity-alert", {"eventbridge": {"us-east-2": {"rules": [rule()]}}}, E, "us-east-1: not collected"),
     Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"rules": [
-        {"name": "older-record", "state": "ENABLED", "targets": 1, "matches": ["AWS Console Sign In via CloudTrail"]}]})},
+        {"name": "older-record", "state": "ENABLED", "targets": 1,
+         "matches": ["AWS Console Sign In via CloudTrail"]}]})},
          P, "us-east-1: older-record"),  # a rule record without "fires": judged by what it matches
     Case("root-activity-alert", {"eventbridge": eventbridge(us_east_1={"error": "throttled", "rules": [rule()]})}, E,
          "us-east-1: throttled"),  # a region that failed part-way is unreadable, whatever it listed
@@ -301,14 +303,16 @@ EXTRA_CASES += [
                                               account_id="111111111111", partition="aws-cn")}, P, "every action"),
     Case("org-scp-denies-root", {"scps": dict(scp(dict(_pinned("arn:aws:iam::*:root"), Statement=[dict(
         _pinned("arn:aws:iam::*:root")["Statement"][0], Condition={
-            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}, "StringEquals": {"aws:PrincipalOrgID": "o-abc"}})])),
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"},
+            "StringEquals": {"aws:PrincipalOrgID": "o-abc"}})])),
         account_id="111111111111", org_id="o-abc")}, P, "every action"),
     Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[
         "not a policy", {"id": "p-7", "target": "r-root", "content": json.dumps(DENY_ROOT)}])}, P,
          "SCP 'p-7' attached to r-root"),  # no name: its id
     # aws:PrincipalType is "Account" for the root user: an SCP that tests for "Root" denies nothing to root
     Case("org-scp-denies-root", {"scps": dict(scp(_root_type()), policies=[
-        dict(scp(_root_type(), name="by-type-1")["policies"][0]), dict(scp(_root_type(), name="by-type-2")["policies"][0]),
+        dict(scp(_root_type(), name="by-type-1")["policies"][0]),
+        dict(scp(_root_type(), name="by-type-2")["policies"][0]),
         {"id": "p-8", "name": "broken-1", "target": "r-root", "content": "{not json"},
         {"id": "p-9", "name": "broken-2", "target": "r-root", "content": "[1, 2"}])}, F,
          "(broken-1, broken-2 could not be parsed); by-type-1, by-type-2 tests aws:PrincipalType for \"Root\", which "
@@ -366,7 +370,8 @@ EXTRA_CASES += [
     Case("root-activity-alert", {"eventbridge": {}, "caller": caller(partition="aws-cn")}, M,
          "configured: us-east-1, us-east-2", config=AuditConfig(signin_regions=("us-east-1", "us-east-2"))),
     Case("root-activity-alert", {"eventbridge": {"cn-north-1": {"rules": [rule()]}}, "caller": caller(
-        partition="aws-cn")}, P, "cn-north-1: root-signin", config=AuditConfig(signin_regions=("us-east-1", "cn-north-1"))),
+        partition="aws-cn")}, P, "cn-north-1: root-signin",
+        config=AuditConfig(signin_regions=("us-east-1", "cn-north-1"))),
     Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, unread={
         "cloudtrail:GetTrailStatus": "denied", "cloudtrail:GetEventSelectors": "refused"})]}, M,
          "(cloudtrail:GetTrailStatus: denied; cloudtrail:GetEventSelectors: refused)"),

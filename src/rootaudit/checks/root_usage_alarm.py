@@ -30,7 +30,8 @@ def _judge_alarms(alarms: list[dict], topics: dict, matching: list[dict]):
                 unreadable.append((alarm, topic, info))
     if unreadable:
         listed = "; ".join(f"alarm '{a.get('name')}' -> {t}: {i['error']}" for a, t, i in unreadable)
-        return manual(f"filter '{first}' has an alarm, but no topic it notifies could be confirmed from here ({listed}); "
+        return manual(f"filter '{first}' has an alarm, but no topic it notifies could be confirmed from here "
+                      f"({listed}); "
                       "check the topic's subscriptions in the account that owns it",
                       topics=[t for _, t, _ in unreadable])
     detail = "; ".join(
@@ -77,7 +78,8 @@ def evaluate(ev, config):
         return failed(f"no metric filter on {', '.join(sorted(names))} matches root use and only root use ({seen})",
                       filters=[f.get("name") for f in filters])
     metrics = {(m.get("name"), m.get("namespace")) for f in matching for m in f.get("metrics") or []}
-    alarms = [a for a in mon.get("alarms", []) if isinstance(a, dict) and (a.get("metric"), a.get("namespace")) in metrics]
+    alarms = [a for a in mon.get("alarms", [])
+              if isinstance(a, dict) and (a.get("metric"), a.get("namespace")) in metrics]
     if not alarms:
         listed = ", ".join(f"{ns}/{name}" for name, ns in sorted(metrics, key=str))
         return failed(f"filter '{matching[0].get('name')}' matches root use but no alarm watches its metric ({listed})")
