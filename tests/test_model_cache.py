@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
+import botocore
 import botocore.loaders
 import pytest
 from botocore.exceptions import UnknownServiceError
@@ -23,7 +25,7 @@ def cache(tmp_path, monkeypatch):
 def test_models_read_back_from_the_cache_equal_botocores(cache, service, type_name):
     expected = botocore.loaders.Loader().load_service_model(service, type_name)
     first = model_cache.create_loader().load_service_model(service, type_name)  # parses, then stores
-    stored = sorted(cache.iterdir())
+    stored = sorted(p for p in cache.rglob("*") if p.is_file())
     assert stored and all(p.suffix == ".marshal" for p in stored)
     second = model_cache.create_loader().load_service_model(service, type_name)  # from the cache
     assert first == expected and second == expected
@@ -32,7 +34,7 @@ def test_models_read_back_from_the_cache_equal_botocores(cache, service, type_na
 
 def test_the_cache_is_what_a_second_loader_reads(cache):
     model_cache.create_loader().load_data("partitions")
-    (copy,) = cache.iterdir()
+    (copy,) = cache.rglob("*.marshal")
     copy.write_bytes(__import__("marshal").dumps({"partitions": [], "from": "the cache"}))
     assert model_cache.create_loader().load_data("partitions")["from"] == "the cache"
 
@@ -40,7 +42,7 @@ def test_the_cache_is_what_a_second_loader_reads(cache):
 def test_a_damaged_cache_file_falls_back_to_the_json_and_is_rewritten(cache):
     expected = botocore.loaders.Loader().load_data("partitions")
     model_cache.create_loader().load_data("partitions")
-    (copy,) = cache.iterdir()
+    (copy,) = cache.rglob("*.marshal")
     copy.write_bytes(b"\x00not marshal")
     assert model_cache.create_loader().load_data("partitions") == expected
     assert model_cache.create_loader().load_data("partitions") == expected
@@ -89,3 +91,9 @@ def test_aws_data_path_models_come_first_as_in_botocore(cache, tmp_path, monkeyp
     monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "models"))
     model = model_cache.create_loader().load_service_model("sts", "service-2")
     assert model["metadata"]["serviceId"] == "STS from AWS_DATA_PATH"
+
+
+def test_each_python_and_botocore_version_has_its_own_folder(cache):
+    model_cache.create_loader().load_data("partitions")
+    (copy,) = cache.rglob("*.marshal")
+    assert copy.parent.name == f"py{sys.version_info[0]}{sys.version_info[1]}-botocore{botocore.__version__}"

@@ -27,15 +27,15 @@ ENV = "ROOTAUDIT_MODEL_CACHE"
 
 
 def cache_dir() -> Path | None:
-    """$ROOTAUDIT_MODEL_CACHE (a folder), else $XDG_CACHE_HOME or ~/.cache, under rootaudit/; None when off."""
+    """A folder per Python and botocore version under $ROOTAUDIT_MODEL_CACHE, else under $XDG_CACHE_HOME or
+    ~/.cache/rootaudit/botocore-data; None when the setting is off."""
     setting = os.environ.get(ENV, "")
     if setting.lower() in ("off", "0", "false", "no"):
         return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    tag = f"py{sys.version_info[0]}{sys.version_info[1]}-botocore{botocore.__version__}"
-    return Path(base) / "rootaudit" / "botocore-data" / tag
+    if not setting:
+        home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        setting = os.path.join(home, "rootaudit", "botocore-data")
+    return Path(setting) / f"py{sys.version_info[0]}{sys.version_info[1]}-botocore{botocore.__version__}"
 
 
 class CachedJSONFileLoader(botocore.loaders.JSONFileLoader):
