@@ -378,6 +378,23 @@ def test_a_filter_that_matches_everyone_is_not_a_root_usage_filter(load, emulato
     assert "matches root API call, root console sign-in, IAM user API call" in finding.reason
 
 
+def test_a_metric_filter_record_is_what_aws_said_and_what_it_matched(load, emulator):
+    """Every field of a filter's record, from the account's own filter: the alarm check names the filter, finds
+    alarms by its metrics and judges it by what it matched (the CIS pattern: the root samples only)."""
+    account = load("hardened")
+    logs = emulator.client("logs", account.account_id)
+    [group] = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+    [f] = logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1")
+    mon = Collector(ctx).get("root_usage_monitoring")
+    root_samples = [m["label"] for m in samples.metric_filter_messages(account.account_id, "aws") if m["root"]]
+    assert mon["filters"] == [{
+        "log_group": group, "region": "us-east-1", "name": f["filterName"], "pattern": f["filterPattern"],
+        "metrics": [{"name": m["metricName"], "namespace": m["metricNamespace"]} for m in f["metricTransformations"]],
+        "matched": root_samples, "matches_root": True, "matches_non_root": False}]
+    assert root_samples and f["filterName"] and f["metricTransformations"]
+
+
 def test_members_ask_for_shadow_trails_so_the_organization_trail_is_seen():
     """A member sees the management account's organization trail only as a shadow trail (CloudTrail's
     DescribeTrails, includeShadowTrails). Stubber: the emulator returns the organization trail either way."""
