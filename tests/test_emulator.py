@@ -153,6 +153,10 @@ def test_scenario_validation_names_the_key(emulator, tmp_path):
          "organization.trusted_access[0]: expected one of account.amazonaws.com"),
         ({"description": "x", "organization": {"role": "management", "scps": [{"kind": "deny-some"}]}},
          "organization.scps[0].kind: expected one of deny-root, deny-all"),
+        ({"description": "x", "organization": {"role": "management", "scps": [{"targets": ["ou:Nope"]}]}},
+         "organization.scps[0].targets[0]: unknown OU 'Nope'"),
+        ({"description": "x", "organization": {"role": "management", "scps": [{"targets": ["account:ghost"]}]}},
+         "organization.scps[0].targets[0]: unknown member account 'ghost'"),
         ({"description": "x", "organization": {"role": "management", "delegated_administrators": [
             {"account": "999999999999"}]}}, "unknown member account '999999999999'"),
         ({"description": "x", "organization": {"role": "management", "members": [
@@ -891,3 +895,19 @@ def test_signin_scenarios_and_reset(emulator):
 def test_signin_scenario_validation_names_the_key(emulator, spec, message):
     with pytest.raises(ScenarioError, match=re.escape(message)):
         emulator.load(dict(spec, description="x"))
+
+
+def test_the_dispatch_cache_answers_as_moto_does():
+    """dispatch_cache.Dispatcher remembers moto's backend for each host: the same answer, found once."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from rootaudit_emulator.dispatch_cache import Dispatcher
+
+    ours, moto_s = Dispatcher(create_backend_app), DomainDispatcherApplication(create_backend_app)
+    hosts = [None, "moto_api", "iam.amazonaws.com", "sts.us-east-1.amazonaws.com", "logs.eu-west-1.amazonaws.com",
+             "organizations.us-east-1.amazonaws.com", "signin.us-east-1.amazonaws.com"]
+    for host in hosts:
+        assert ours.get_backend_for_host(host) == moto_s.get_backend_for_host(host), host
+    assert set(ours._backend_by_host) == set(hosts)
+    ours._backend_by_host["iam.amazonaws.com"] = "remembered"
+    assert ours.get_backend_for_host("iam.amazonaws.com") == "remembered"  # not looked up again

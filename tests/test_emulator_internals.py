@@ -93,6 +93,11 @@ def _missing() -> list[str]:
     need(mod("moto.cloudtrail.exceptions"), "moto.cloudtrail.exceptions", "TrailNotFoundException")
 
     need(mod("moto.account.urls"), "moto.account.urls", "url_paths")
+    # dispatch_cache.py remembers these two per-request answers
+    need(mod("moto.moto_server.werkzeug_app"), "moto.moto_server.werkzeug_app", "DomainDispatcherApplication")
+    need(getattr(mod("moto.moto_server.werkzeug_app"), "DomainDispatcherApplication", None),
+         "DomainDispatcherApplication", "get_backend_for_host")
+    need(mod("moto.core.responses"), "moto.core.responses", "method_names_from_class")
     need(mod("moto.account.models"), "moto.account.models", "account_backends")
 
     responses = {

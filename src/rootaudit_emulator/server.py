@@ -111,10 +111,6 @@ class _Server:
                 from .dispatch_cache import Dispatcher
 
                 class QuietHandler(MotoRequestHandler):
-                    # Keep-alive, as AWS's endpoints do: HTTP/1.0 would cost a connection and a server thread per
-                    # request, which neither side pays against AWS.
-                    protocol_version = "HTTP/1.1"
-
                     def log_request(self, *args: Any, **kwargs: Any) -> None:
                         pass
 

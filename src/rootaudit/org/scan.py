@@ -37,6 +37,7 @@ from ..evidence import clients
 from ..evidence.collector import DEFAULT_WORKERS, Collector, Context
 from ..evidence.errors import SourceFailed, classify
 from ..evidence.sources import SOURCES
+from ..evidence.sources.sts import caller_record
 from ..findings import Status, Verdict
 from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
 from .rcps import seed_organization_authorization, signin_rcps
@@ -167,9 +168,7 @@ def caller_from_assume_role(assumed: dict, account_id: str, partition: str) -> d
     """What sts:GetCallerIdentity would say inside the role session, from AssumeRole's own answer: its
     AssumedRoleUser is that identity (UserId is the AssumedRoleId), so each member saves a round trip."""
     user = assumed.get("AssumedRoleUser") or {}
-    arn = user.get("Arn") or ""
-    return {"account": account_id, "arn": arn, "user_id": user.get("AssumedRoleId"),
-            "partition": arn.split(":")[1] if arn.count(":") >= 5 else partition}
+    return caller_record(account_id, user.get("Arn") or "", user.get("AssumedRoleId"), partition)
 
 
 def _in_root_session(finding, role_error: str, blockers: list[str]):

@@ -75,26 +75,11 @@ first N matching calls; default always).  Codes and HTTP statuses are those of b
       - {fault: throttling, operation: "account:GetAlternateContact", times: 2}
       - {fault: region_disabled, region: ap-east-1}
 """
-from .applying import DENY_ALL_SCP, DUMMY_CREDENTIALS, Applied, apply, deny_root_scp, signin_pattern
-from .constants import (
-    ACCESS_ROLE,
-    CIS_ROOT_FILTER,
-    DEFAULT_ACCOUNT,
-    DEFAULT_REGION,
-    FEATURES,
-    MEMBER_STATES,
-    SCENARIO_DIR,
-    SIGNIN_DETAIL_TYPE,
-    TRUSTED_ACCESS,
-    ScenarioError,
-)
+# What the rest of the emulator, the site tooling and the tests use; the modules hold the rest.
+from .applying import DUMMY_CREDENTIALS, apply
+from .constants import SCENARIO_DIR, ScenarioError
 from .files import list_scenarios, load_spec, scenario_path
-from .generated import GENERATED_POSTURES, build_org, generated_members
-from .validation import validate
+from .generated import build_org
 
-__all__ = [
-    "ACCESS_ROLE", "CIS_ROOT_FILTER", "DEFAULT_ACCOUNT", "DEFAULT_REGION", "DENY_ALL_SCP", "DUMMY_CREDENTIALS",
-    "FEATURES", "GENERATED_POSTURES", "MEMBER_STATES", "SCENARIO_DIR", "SIGNIN_DETAIL_TYPE", "TRUSTED_ACCESS",
-    "Applied", "ScenarioError", "apply", "build_org", "deny_root_scp", "generated_members", "list_scenarios",
-    "load_spec", "scenario_path", "signin_pattern", "validate",
-]
+__all__ = ["DUMMY_CREDENTIALS", "SCENARIO_DIR", "ScenarioError", "apply", "build_org", "list_scenarios", "load_spec",
+           "scenario_path"]

@@ -322,17 +322,7 @@ def _organization(c: _Checker, value: Any) -> dict[str, Any]:
     for i, scp in enumerate(c.listof(o.get("scps"), f"{w}.scps")):
         sw = f"{w}.scps[{i}]"
         s = c.mapping(scp, sw, {"name", "kind", "assumed_root_exception", "targets"})
-        targets = []
-        for j, target in enumerate(c.listof(s.get("targets"), f"{sw}.targets")):
-            t = c.text(target, f"{sw}.targets[{j}]", None, r"root|ou:.+|account:.+")
-            kind, _, ref = t.partition(":")
-            if kind == "ou" and ref not in out["ous"]:
-                raise c.fail(f"{sw}.targets[{j}]", f"unknown OU {ref!r}")
-            if kind == "account":
-                ref = names.get(ref, ref)
-                if ref not in seen:
-                    raise c.fail(f"{sw}.targets[{j}]", f"unknown member account {t[8:]!r}")
-            targets.append((kind, ref))
+        targets = _targets(c, s.get("targets"), sw, out["ous"], names, seen)
         scps.append({"name": c.text(s.get("name"), f"{sw}.name", f"DenyRoot{i + 1}", r"[\w+=,.@-]{1,128}"),
                      "kind": c.choice(s.get("kind"), f"{sw}.kind", ("deny-root", "deny-all"), "deny-root"),
                      "assumed_root_exception": c.boolean(s.get("assumed_root_exception"),

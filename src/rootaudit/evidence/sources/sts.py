@@ -30,10 +30,10 @@ def _caller(ctx: Context, ev: Collector) -> dict:
             hint = _REGION_HINT if getattr(ctx.session, "region_name", None) else _NO_REGION_HINT
             raise SourceFailed(replace(err, message=hint.format(region=ctx.region, why=why))) from None
         raise
-    arn = r.get("Arn", "")
-    return {
-        "account": r.get("Account"),
-        "arn": arn,
-        "user_id": r.get("UserId"),
-        "partition": arn.split(":")[1] if arn.count(":") >= 5 else "aws",
-    }
+    return caller_record(r.get("Account"), r.get("Arn", ""), r.get("UserId"))
+
+
+def caller_record(account: str | None, arn: str, user_id: str | None, partition: str = "aws") -> dict:
+    """The `caller` evidence; the partition is the ARN's (`partition` when the ARN has none)."""
+    return {"account": account, "arn": arn, "user_id": user_id,
+            "partition": arn.split(":")[1] if arn.count(":") >= 5 else partition}
