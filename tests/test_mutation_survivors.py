@@ -509,8 +509,10 @@ def _org_scan(emulator, monkeypatch, spec, checks):
 
 
 def test_o03_unreadable_scps_are_errors_for_every_member(emulator, monkeypatch):
+    # The organization map (org/org_map.py, ListRoots first) denied too: each member's own ListParents says why.
     spec = {"extends": "organization", "description": "SCPs unreadable",
-            "failures": {"operations": [{"operation": "organizations:ListParents", "code": "AccessDenied"}]}}
+            "failures": {"operations": [{"operation": f"organizations:{op}", "code": "AccessDenied"}
+                                        for op in ("ListParents", "ListRoots")]}}
     reports, _ = _org_scan(emulator, monkeypatch, spec, ["org-scp-denies-root"])
     members = reports[1:]
     # 100000000017 is SUSPENDED: not auditable at all (NOT_APPLICABLE, issue 11 item 8); every other member ERRORs

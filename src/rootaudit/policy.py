@@ -12,6 +12,12 @@ ORG_SCAN_ACTIONS = (
     "organizations:ListParents",
     "organizations:ListPoliciesForTarget",
     "organizations:DescribePolicy",
+    # The organization map of large org scans (org/org_map.py): the tree and each policy's targets, read once.
+    "organizations:ListRoots",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListAccountsForParent",
+    "organizations:ListPolicies",
+    "organizations:ListTargetsForPolicy",
     "sts:AssumeRole",
     "sts:AssumeRoot",
 )

@@ -86,7 +86,10 @@ CHECK = Check(
               "(except in centralized root sessions) means stolen root credentials achieve little.",
     decides="From the management account or a delegated administrator, walks the account's parents "
             "(organizations:ListParents), lists the SCPs attached to the account, each ancestor OU and the root "
-            "(organizations:ListPoliciesForTarget) and reads each (organizations:DescribePolicy). "
+            "(organizations:ListPoliciesForTarget) and reads each (organizations:DescribePolicy). An org scan of "
+            "many accounts reads the same tree and attachments once for the whole organization instead "
+            "(ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent, ListPolicies, "
+            "ListTargetsForPolicy), when that takes fewer calls. "
             "Each Deny statement is evaluated for this account's root user "
             "(Action/NotAction, Resource, and conditions on aws:PrincipalArn, aws:PrincipalType, aws:AssumedRoot "
             "...). PASS when one denies every action (or all but a named few) to root, for certain or everywhere "

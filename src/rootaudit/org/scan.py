@@ -40,6 +40,7 @@ from ..evidence.sources import SOURCES
 from ..evidence.sources.sts import caller_record
 from ..findings import Status, Verdict
 from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_session_blockers
+from .org_map import read_org_map
 from .rcps import seed_organization_authorization, signin_rcps
 from .scps import Once, member_scps
 
@@ -219,7 +220,8 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     root_sessions = bool({"RootSessions", "RootCredentialsManagement"} & set(features.get("enabled") or []))
     role_name = role_name or config.org_role_name
 
-    if any("signin_rcps" in c.sources for c in checks):
+    reads_rcps = any("signin_rcps" in c.sources for c in checks)
+    if reads_rcps:
         try:  # read once here: the management report and every member's preset share it
             evidence.get("signin_rcps")
         except SourceFailed:
@@ -227,6 +229,12 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     bar = Progress(len(accounts), progress)
     scp_cache = Once()
     seed_organization_authorization(scp_cache, evidence.values.get("signin_rcps"))
+    members = [a for a in accounts if a["Id"] != caller["account"]]
+    if org.get("feature_set") != "CONSOLIDATED_BILLING":  # such an organization has no SCPs or RCPs to map
+        # One chain per active account that is not the management account (SCPs never apply to it).
+        chains = sum(1 for a in accounts if account_state(a) == "ACTIVE" and a["Id"] != org.get("master_account_id"))
+        read_org_map(mgmt, scp_cache, chains,
+                     ["SERVICE_CONTROL_POLICY"] + (["RESOURCE_CONTROL_POLICY"] if reads_rcps else []))
     own = dict(evidence.values)
     if org.get("master_account_id") not in (None, caller["account"]):
         # A delegated administrator (ListAccounts answered): it can read its own SCP chain, and ListAccounts
@@ -237,18 +245,16 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
             own["scps"] = member_scps(mgmt, caller["account"], scp_cache, caller["partition"], org)
         except SourceFailed as failed:
             own["scps"] = {"status": "error", "reason": failed.error.message}
-        if any("signin_rcps" in c.sources for c in checks):  # its own RCPs, like any member's
+        if reads_rcps:  # its own RCPs, like any member's
             own["signin_rcps"] = signin_rcps(mgmt, caller["account"], org.get("id"), scp_cache)
-    management = scan(session=session, config=config, checks=checks, region=region, handbook_url=base, now=now,
-                      preset=own)
-    bar.step(caller["account"])
-    if on_account:
-        on_account(management)
-    members = [a for a in accounts if a["Id"] != caller["account"]]
-    reports = [management]
+    reports: list[Report] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rootaudit-account") as pool:
-        futures = {pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name,
-                               root_sessions, scp_cache, now, base, features): a for a in members}
+        # The caller's own scan runs alongside the members' rather than before them: it is one account among many.
+        mine = pool.submit(scan, session=session, config=config, checks=checks, region=region, handbook_url=base,
+                           now=now, preset=own)
+        futures = {mine: {"Id": caller["account"]}}
+        futures.update({pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name,
+                                    root_sessions, scp_cache, now, base, features): a for a in members})
         for future in as_completed(futures):
             account = futures[future]
             try:
@@ -257,11 +263,15 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
                 reason = f"could not audit {account['Id']}: {classify(exc, 'org scan').message}"
                 report = Report(account_id=account["Id"], generated_at=now,
                                 findings=error_findings(checks, reason, base, account["Id"]))
-            reports.append(report)
+            if future is mine:
+                own_report = report
+            else:
+                reports.append(report)
             bar.step(account["Id"])
             if on_account:
                 on_account(report)
-    reports[1:] = sorted(reports[1:], key=lambda r: r.account_id or "")
+    # The caller's report first, then the members by account id.
+    reports = [own_report, *sorted(reports, key=lambda r: r.account_id or "")]
     if progress != "never":
         _print_summary(reports, time.monotonic() - started)
     return reports

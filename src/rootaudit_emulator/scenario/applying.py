@@ -110,6 +110,11 @@ def _apply_organization(org: dict[str, Any], client: ClientFactory, region: str,
     for member in members:
         if member.get("signin") and member["id"] != audited:
             signin.apply_spec(member["signin"], client, member["id"])
+    # AWS refuses to attach a policy of a type not enabled at the root (AttachPolicy:
+    # PolicyTypeNotEnabledException), and ListRoots shows the enabled types; moto attaches them regardless.
+    for kind, policies in (("RESOURCE_CONTROL_POLICY", org["rcps"]), ("SERVICE_CONTROL_POLICY", org["scps"])):
+        if policies:
+            orgs.enable_policy_type(RootId=root_id, PolicyType=kind)
     for rcp in org["rcps"]:
         policy = orgs.create_policy(Name=rcp["name"], Type="RESOURCE_CONTROL_POLICY",
                                     Description="Root console sign-in only from expected networks",

@@ -1,0 +1,170 @@
+"""The organization map (org/org_map.py): the tree and the policy attachments read once per org scan.
+
+Two kinds of evidence: AWS's own examples for the five Organizations calls, replayed through botocore's Stubber
+(the order and shape of what AWS sends), and the emulated organization end to end, where the scan with the map
+must give every member exactly the findings the per-member reads give, with fewer calls.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import rootaudit.org.scan as org_scan
+from rootaudit import config as config_mod
+from rootaudit.config import AuditConfig
+from rootaudit.evidence.collector import Context
+from rootaudit.org.org_map import read_org_map
+from rootaudit.org.scps import Once, scp_chain
+from rootaudit.policy import ORG_SCAN_ACTIONS
+from stubbed_aws import Err, StubbedSession, recorded
+
+ROOT = Path(__file__).resolve().parents[1]
+CFG = config_mod.load(ROOT / "handbook.yml")
+US = "us-east-1"
+AWS_ROOT, DEV, PROD = "r-examplerootid111", "ou-examplerootid111-exampleouid111", "ou-examplerootid111-exampleouid222"
+SCP, RCP = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
+
+
+def org(name: str) -> dict:
+    return recorded("organizations", name)
+
+
+def walk_answers() -> list:
+    """ListRoots, then the root (its two OUs, no accounts), Production (nothing), Development (two accounts)."""
+    return [("ListRoots", org("ListRoots--API_ListRoots--example")),
+            ("ListOrganizationalUnitsForParent",
+             org("ListOrganizationalUnitsForParent--API_ListOrganizationalUnitsForParent--root-two-ous")),
+            ("ListAccountsForParent", {"Accounts": []}),
+            ("ListOrganizationalUnitsForParent", {"OrganizationalUnits": []}),  # Production, the last one listed
+            ("ListAccountsForParent", {"Accounts": []}),
+            ("ListOrganizationalUnitsForParent", {"OrganizationalUnits": []}),  # Development
+            ("ListAccountsForParent",
+             org("ListAccountsForParent--API_ListAccountsForParent--development-two-accounts"))]
+
+
+def policy_answers() -> list:
+    """AWS's three SCPs: FullAWSAccess on the root, Development and 333333333333 (AWS's example); the two others
+    attached nowhere, the second after an empty first page with a NextToken (AWS warns that this happens)."""
+    return [("ListPolicies", org("ListPolicies--API_ListPolicies--scps")),
+            ("ListTargetsForPolicy", {"Targets": []}),
+            ("ListTargetsForPolicy", {"Targets": [], "NextToken": "more"}),
+            ("ListTargetsForPolicy", {"Targets": [{"TargetId": "444444444444", "Type": "ACCOUNT",
+                                                   "Arn": "arn:aws:organizations::111111111111:account/"
+                                                          "o-exampleorgid/444444444444", "Name": "Test Account"}]}),
+            ("ListTargetsForPolicy", org("ListTargetsForPolicy--API_ListTargetsForPolicy--full-aws-access"))]
+
+
+def context(plan: list) -> tuple[Context, StubbedSession]:
+    session = StubbedSession({("organizations", US): plan})
+    return Context(session=session, config=AuditConfig(), region=US), session
+
+
+def test_aws_examples_fill_the_chain_that_scp_chain_reads():
+    ctx, session = context(walk_answers() + policy_answers())
+    cache = Once()
+    # RCPs are not enabled on AWS's example root: only the SCPs are mapped, RCP chains keep their own reads
+    assert read_org_map(ctx, cache, members=10, policy_types=[SCP, RCP]) == ["parents", SCP]
+    assert session.pending() == {}
+    mapped = Counter(session.called)
+    assert mapped == {"ListRoots": 1, "ListOrganizationalUnitsForParent": 3, "ListAccountsForParent": 3,
+                      "ListPolicies": 1, "ListTargetsForPolicy": 4}
+
+    # The members' chains, read through the filled cache: only the policies' contents are still asked for.
+    chains, later = context([("DescribePolicy", org("DescribePolicy--API_DescribePolicy--full-aws-access")),
+                             ("DescribePolicy", org("DescribePolicy--API_DescribePolicy--deny-root-no-exception"))])
+    chain = scp_chain(chains, "333333333333", cache)
+    # the chain AWS's answers describe: the account, then Development, then the root; FullAWSAccess on all three
+    assert [(p["target"], p["name"]) for p in chain["policies"]] == [
+        ("333333333333", "FullAWSAccess"), (DEV, "FullAWSAccess"), (AWS_ROOT, "FullAWSAccess")]
+    other = scp_chain(chains, "444444444444", cache)  # the policy listed after an empty page
+    assert [(p["target"], p["id"]) for p in other["policies"]] == [
+        ("444444444444", "p-examplepolicyid222"), (DEV, "p-FullAWSAccess"), (AWS_ROOT, "p-FullAWSAccess")]
+    assert later.called == ["DescribePolicy", "DescribePolicy"] and later.pending() == {}  # no ListParents
+
+
+def test_a_walk_that_would_cost_more_than_each_members_parent_is_not_made():
+    ctx, session = context([("ListRoots", org("ListRoots--API_ListRoots--example"))])
+    cache = Once()
+    # one member: ListParents once is cheaper than listing the root's OUs and accounts
+    assert read_org_map(ctx, cache, members=1, policy_types=[SCP]) == []
+    assert session.called == ["ListRoots"] and session.pending() == {}
+    assert cache._values == {}
+
+
+def test_fewer_policies_than_targets_or_nothing_is_mapped():
+    """Three policies for three targets (root, two OUs, no accounts): per target is no dearer, so not mapped."""
+    plan = walk_answers()[:6] + [("ListAccountsForParent", {"Accounts": []}),
+                                 ("ListPolicies", org("ListPolicies--API_ListPolicies--scps"))]
+    ctx, session = context(plan)
+    assert read_org_map(ctx, Once(), members=10, policy_types=[SCP]) == ["parents"]
+    assert session.pending() == {} and "ListTargetsForPolicy" not in session.called
+
+
+@pytest.mark.parametrize("failing", ["ListAccountsForParent", "ListTargetsForPolicy"])
+def test_a_failed_read_fills_nothing_of_its_half(failing):
+    """Half a map would drop a policy from some chain: a failure leaves that half to the per-member reads."""
+    plan = walk_answers() + policy_answers()
+    at = max(i for i, (op, _) in enumerate(plan) if op == failing)
+    plan = plan[:at] + [(failing, Err("AccessDeniedException", "not authorized"))]
+    ctx, _ = context(plan)
+    cache = Once()
+    filled = read_org_map(ctx, cache, members=10, policy_types=[SCP])
+    assert filled == ([] if failing == "ListAccountsForParent" else ["parents"])
+    assert not any(key[0] == "policies" for key in cache._values)
+    assert any(key[0] == "parents" for key in cache._values) is (failing != "ListAccountsForParent")
+
+
+def test_the_least_privilege_policy_allows_the_map():
+    assert {f"organizations:{op}" for op in ("ListRoots", "ListOrganizationalUnitsForParent",
+                                             "ListAccountsForParent", "ListPolicies",
+                                             "ListTargetsForPolicy")} <= set(ORG_SCAN_ACTIONS)
+
+
+# ---- end to end, emulated -------------------------------------------------------------------------------------
+
+def _scan(emulator, spec, monkeypatch, with_map: bool):
+    if not with_map:
+        monkeypatch.setattr(org_scan, "read_org_map", lambda *args, **kwargs: [])
+    account = emulator.load(spec)
+    try:
+        with account.environment():
+            emulator.clear_recorded()
+            reports = org_scan.scan_organization(session=account.session(), config=CFG, progress="never")
+            return reports, emulator.recorded()
+    finally:
+        monkeypatch.undo()
+        emulator.reset()
+
+
+# Each load of a scenario draws new OU, policy and organization ids, and a new credential report time.
+_DRAWN = re.compile(r"\bou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|\br-[0-9a-z]{4,32}|\bp-[0-9a-z]{8}\b|\bo-[0-9a-z]{10,32}"
+                    r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def _findings(reports) -> dict:
+    return {(r.account_id, f.check_id): _DRAWN.sub("*", repr((f.status, f.reason, f.evidence)))
+            for r in reports for f in r.findings}
+
+
+@pytest.mark.parametrize("spec", ["organization", {
+    "extends": "organization", "description": "ListTargetsForPolicy denied: the attachments are read per target",
+    "failures": {"operations": [{"operation": "organizations:ListTargetsForPolicy", "code": "AccessDenied"}]}}],
+    ids=["mapped", "targets-denied"])
+def test_every_member_gets_the_same_findings_with_fewer_organizations_calls(emulator, monkeypatch, spec):
+    mapped, mapped_calls = _scan(emulator, spec, monkeypatch, with_map=True)
+    per_member, per_member_calls = _scan(emulator, spec, monkeypatch, with_map=False)
+    assert len(mapped) == 21 and _findings(mapped) == _findings(per_member)
+    # each account's own calls: the same (made concurrently, so in any order)
+    assert [Counter(r.calls) for r in mapped] == [Counter(r.calls) for r in per_member]
+    mapped_calls, per_member_calls = Counter(mapped_calls), Counter(per_member_calls)
+    assert mapped_calls["organizations:ListParents"] == 0 < per_member_calls["organizations:ListParents"]
+    if isinstance(spec, str):  # both policy types mapped: no member's chain asks for its attachments
+        assert mapped_calls["organizations:ListPoliciesForTarget"] == 0
+        assert mapped_calls["organizations:ListTargetsForPolicy"] > 0
+    else:
+        assert mapped_calls["organizations:ListPoliciesForTarget"] == per_member_calls[
+            "organizations:ListPoliciesForTarget"] > 0
+    assert sum(mapped_calls.values()) < sum(per_member_calls.values())
