@@ -33,16 +33,16 @@ def org(name: str) -> dict:
 
 
 def walk_answers() -> list:
-    """ListRoots, then the root (its two OUs, no accounts), Production (nothing), Development (two accounts)."""
+    """ListRoots, then the root (its two OUs, no accounts), Development (two accounts), Production (nothing)."""
     return [("ListRoots", org("ListRoots--API_ListRoots--example")),
             ("ListOrganizationalUnitsForParent",
              org("ListOrganizationalUnitsForParent--API_ListOrganizationalUnitsForParent--root-two-ous")),
             ("ListAccountsForParent", {"Accounts": []}),
-            ("ListOrganizationalUnitsForParent", {"OrganizationalUnits": []}),  # Production, the last one listed
-            ("ListAccountsForParent", {"Accounts": []}),
-            ("ListOrganizationalUnitsForParent", {"OrganizationalUnits": []}),  # Development
+            ("ListOrganizationalUnitsForParent", {"OrganizationalUnits": []}),  # Development, the first one listed
             ("ListAccountsForParent",
-             org("ListAccountsForParent--API_ListAccountsForParent--development-two-accounts"))]
+             org("ListAccountsForParent--API_ListAccountsForParent--development-two-accounts")),
+            ("ListOrganizationalUnitsForParent", {"OrganizationalUnits": []}),  # Production
+            ("ListAccountsForParent", {"Accounts": []})]
 
 
 def policy_answers() -> list:
@@ -58,8 +58,9 @@ def policy_answers() -> list:
 
 
 def context(plan: list) -> tuple[Context, StubbedSession]:
+    """One worker: the Stubber answers in the order asked, so the OUs of a level are read one after another."""
     session = StubbedSession({("organizations", US): plan})
-    return Context(session=session, config=AuditConfig(), region=US), session
+    return Context(session=session, config=AuditConfig(), region=US, workers=1), session
 
 
 def test_aws_examples_fill_the_chain_that_scp_chain_reads():
@@ -96,7 +97,7 @@ def test_a_walk_that_would_cost_more_than_each_members_parent_is_not_made():
 
 def test_fewer_policies_than_targets_or_nothing_is_mapped():
     """Three policies for three targets (root, two OUs, no accounts): per target is no dearer, so not mapped."""
-    plan = walk_answers()[:6] + [("ListAccountsForParent", {"Accounts": []}),
+    plan = walk_answers()[:4] + [("ListAccountsForParent", {"Accounts": []}), *walk_answers()[5:],
                                  ("ListPolicies", org("ListPolicies--API_ListPolicies--scps"))]
     ctx, session = context(plan)
     assert read_org_map(ctx, Once(), members=10, policy_types=[SCP]) == ["parents"]

@@ -30,23 +30,35 @@ class _OverBudget(Exception):
     """The walk would cost more calls than reading each member's parent: stop it."""
 
 
-def _walk(ctx: Context, root_id: str, budget: int) -> dict[str, list[dict]] | None:
-    """Each account's and OU's parent ({"Id", "Type"}), as ListParents answers it; None once over budget."""
+def _walk(ctx: Context, root_id: str, budget: int) -> dict[str, list[dict]]:
+    """Each account's and OU's parent ({"Id", "Type"}), as ListParents answers it.
+
+    One level of the tree at a time, its OUs side by side, so the walk waits for about as many round trips as
+    the tree is deep. Raises _OverBudget before a level that would take the walk past `budget` calls.
+    """
     parents: dict[str, list[dict]] = {}
-    pending = [(root_id, "ROOT")]
-    calls = 0
-    while pending:
-        parent_id, parent_type = pending.pop()
-        calls += 2
+    level, calls = [(root_id, "ROOT")], 0
+
+    def children(ask: tuple[str, str]) -> list[dict]:
+        operation, parent_id = ask
+        key = "Accounts" if operation == "ListAccountsForParent" else "OrganizationalUnits"
+        return ctx.paginate("organizations", operation, key, ParentId=parent_id)
+
+    while level:
+        calls += 2 * len(level)
         if calls > budget:
             raise _OverBudget
-        parent = [{"Id": parent_id, "Type": parent_type}]
-        for ou in ctx.paginate("organizations", "ListOrganizationalUnitsForParent", "OrganizationalUnits",
-                               ParentId=parent_id):
-            parents[ou["Id"]] = parent
-            pending.append((ou["Id"], "ORGANIZATIONAL_UNIT"))
-        for account in ctx.paginate("organizations", "ListAccountsForParent", "Accounts", ParentId=parent_id):
-            parents[account["Id"]] = parent
+        asks = [(op, node_id) for node_id, _ in level
+                for op in ("ListOrganizationalUnitsForParent", "ListAccountsForParent")]
+        found = iter(ctx.map(children, asks))  # two lists per node, in the order asked
+        below = []
+        for parent_id, parent_type in level:
+            ous, accounts = next(found), next(found)
+            parent = [{"Id": parent_id, "Type": parent_type}]
+            for child in [*ous, *accounts]:
+                parents[child["Id"]] = parent
+            below += [(ou["Id"], "ORGANIZATIONAL_UNIT") for ou in ous]
+        level = below
     return parents
 
 
@@ -57,8 +69,10 @@ def _attachments(ctx: Context, policy_type: str, targets: list[str]) -> dict[str
     if len(policies) >= len(targets):
         return None
     attached: dict[str, list[dict]] = {target: [] for target in targets}
-    for policy in policies:
-        for target in ctx.paginate("organizations", "ListTargetsForPolicy", "Targets", PolicyId=policy["Id"]):
+    found = ctx.map(lambda policy: ctx.paginate("organizations", "ListTargetsForPolicy", "Targets",
+                                                PolicyId=policy["Id"]), policies)
+    for policy, policy_targets in zip(policies, found, strict=True):
+        for target in policy_targets:
             attached.setdefault(target["TargetId"], []).append(policy)
     return attached
 
@@ -84,16 +98,17 @@ def read_org_map(ctx: Context, cache: Once, members: int, policy_types: list[str
 
     enabled = {t.get("Type") for t in root.get("PolicyTypes") or [] if t.get("Status") == "ENABLED"}
     targets = [root["Id"], *parents]
-    for policy_type in policy_types:
-        if policy_type not in enabled:
-            continue
+
+    def attachments(policy_type: str) -> dict[str, list[dict]] | None:
         try:
-            attached = _attachments(ctx, policy_type, targets)
+            return _attachments(ctx, policy_type, targets)
         except SourceFailed:
-            continue
-        if attached is None:
-            continue
-        for target, summaries in attached.items():
-            cache.once(("policies", policy_type, target), lambda summaries=summaries: summaries)
-        filled.append(policy_type)
+            return None
+
+    types = [t for t in policy_types if t in enabled]
+    for policy_type, attached in zip(types, ctx.map(attachments, types), strict=True):
+        if attached is not None:
+            for target, summaries in attached.items():
+                cache.once(("policies", policy_type, target), lambda summaries=summaries: summaries)
+            filled.append(policy_type)
     return filled

@@ -204,13 +204,20 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     mgmt = Context(session=session, config=config, region=region, profile=profile, retry_mode="adaptive",
                    workers=max(workers, DEFAULT_WORKERS))
     evidence = Collector(mgmt)
+    reads_rcps = any("signin_rcps" in c.sources for c in checks)
     try:
+        evidence.prefetch({"caller", "organization"})  # side by side: each is a round trip before anything else
         caller = evidence.get("caller")
         org = evidence.get("organization")
         if org is None:
             return [_aborted(checks, "this account is not in an organization: run `rootaudit scan` without --org",
                              now, base)]
-        accounts = mgmt.paginate("organizations", "ListAccounts", "Accounts")
+        with ThreadPoolExecutor(1, thread_name_prefix="rootaudit-org") as side:
+            # read while ListAccounts pages (20 accounts a page): the management report and every member's
+            # preset share these
+            later = side.submit(evidence.prefetch, {"org_features"} | ({"signin_rcps"} if reads_rcps else set()))
+            accounts = mgmt.paginate("organizations", "ListAccounts", "Accounts")
+            later.result()
         features = evidence.get("org_features")
     except SourceFailed as failed:
         return [_aborted(checks, f"cannot list the organization's accounts: {failed.error.message}", now, base,
@@ -220,12 +227,6 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
     root_sessions = bool({"RootSessions", "RootCredentialsManagement"} & set(features.get("enabled") or []))
     role_name = role_name or config.org_role_name
 
-    reads_rcps = any("signin_rcps" in c.sources for c in checks)
-    if reads_rcps:
-        try:  # read once here: the management report and every member's preset share it
-            evidence.get("signin_rcps")
-        except SourceFailed:
-            pass  # the management report shows the error; members read the switch themselves
     bar = Progress(len(accounts), progress)
     scp_cache = Once()
     seed_organization_authorization(scp_cache, evidence.values.get("signin_rcps"))
