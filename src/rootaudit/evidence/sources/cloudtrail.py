@@ -52,13 +52,17 @@ def _read_foreign_org_trail(ctx: Context, item: dict, region: str, custom_select
         item["management_events"] = {"read": True, "write": True, "from": "default selectors (DescribeTrails)"}
     else:
         readers.append(("cloudtrail:GetEventSelectors", _read_selectors))
-    for action, read in readers:
+
+    def attempt(reader: tuple) -> None:
+        action, read = reader
         try:
             read(ctx, item, region)
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
             item["unread"][action] = failed.error.message
+
+    ctx.map(attempt, readers)  # independent calls: both at once, as for the account's own trails
 
 
 @register("trails", ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
