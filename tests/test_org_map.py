@@ -1,8 +1,11 @@
-"""The organization map (org/org_map.py): the tree and the policy attachments read once per org scan.
+"""What an org scan reads once for the whole organization instead of once per member.
+
+- The organization map (org/org_map.py): the tree and the policy attachments.
+- The organization trail (org/shared_reads.py): its status and selectors, read by its owner.
 
 Two kinds of evidence: AWS's own examples for the five Organizations calls, replayed through botocore's Stubber
-(the order and shape of what AWS sends), and the emulated organization end to end, where the scan with the map
-must give every member exactly the findings the per-member reads give, with fewer calls.
+(the order and shape of what AWS sends), and the emulated organization end to end, where the scan must give every
+member exactly the findings the per-member reads give, with fewer calls.
 """
 from __future__ import annotations
 
@@ -169,3 +172,45 @@ def test_every_member_gets_the_same_findings_with_fewer_organizations_calls(emul
         assert mapped_calls["organizations:ListPoliciesForTarget"] == per_member_calls[
             "organizations:ListPoliciesForTarget"] > 0
     assert sum(mapped_calls.values()) < sum(per_member_calls.values())
+
+
+# ---- the organization trail, read once by its owner -------------------------------------------------------------
+
+MANAGEMENT = "123456789012"
+
+
+def _trail_evidence(reports) -> dict:
+    """Each account's view of the organization trail, as the checks get it."""
+    return {r.account_id: [f.evidence for f in r.findings if f.check_id == "cloudtrail-multi-region"]
+            for r in reports}
+
+
+def test_the_organization_trail_is_read_once_by_its_owner_for_every_member(emulator, monkeypatch):
+    shared, shared_calls = _scan(emulator, "organization", monkeypatch, with_map=True)
+    monkeypatch.setattr(org_scan, "OwnedReads", lambda *args: None)
+    own, own_calls = _scan(emulator, "organization", monkeypatch, with_map=True)
+    assert _findings(shared) == _findings(own)
+    members = [r for r in shared[1:] if r.findings[0].status.value != "NOT_APPLICABLE"]
+    assert members and not any("cloudtrail:GetTrailStatus" in r.calls for r in members)
+    # once for the management account's own scan, once for all the members; without sharing, once per member too
+    assert Counter(shared_calls)["cloudtrail:GetTrailStatus"] == 2
+    assert Counter(own_calls)["cloudtrail:GetTrailStatus"] >= len(members)
+
+
+def test_a_member_reads_the_trail_itself_when_the_owner_cannot(emulator, monkeypatch):
+    """The management account denied GetTrailStatus: each member's answer is its own, whatever the order."""
+    account = emulator.load("organization")
+    try:
+        emulator.fail("cloudtrail:GetTrailStatus", "AccessDenied", account=MANAGEMENT)
+        emulator.fail("cloudtrail:GetTrailStatus", "AccessDenied", account="100000000002")
+        with account.environment():
+            reports = org_scan.scan_organization(session=account.session(), config=CFG, progress="never",
+                                                 check_ids=["cloudtrail-multi-region"])
+    finally:
+        emulator.reset()
+    by_id = {r.account_id: r.findings[0] for r in reports}
+    denied, member = by_id["100000000002"], by_id["100000000001"]
+    # the member read the organization trail itself: logging, so it qualifies
+    assert member.status.value == "PASS" and "organization-trail" in member.reason
+    # the member denied too says what it could not read (never another member's answer)
+    assert denied.status.value == "MANUAL" and "cloudtrail:GetTrailStatus" in denied.evidence["unread"]

@@ -90,6 +90,7 @@ def scan(
     workers: int | None = None,
     handbook_url: str | None = None,
     now: datetime | None = None,
+    shared: Any = None,
 ) -> Report:
     config = config or AuditConfig()
     selected = checks if checks is not None else select(check_ids)
@@ -103,7 +104,7 @@ def scan(
             return _aborted(selected, reason, now, base)
     region = region or clients.region_of(session) or DEFAULT_REGION
     ctx = Context(session=session, config=config, region=region, profile=profile, root_session=root_session,
-                  retry_mode=retry_mode, workers=workers or DEFAULT_WORKERS)
+                  retry_mode=retry_mode, workers=workers or DEFAULT_WORKERS, shared=shared)
     collector = Collector(ctx, preset)
     report = Report(account_id=None, generated_at=now, findings=[], calls=ctx.calls)
     try:

@@ -234,13 +234,14 @@ class Emulator:
     # ---- knobs ---------------------------------------------------------------------------------------------
 
     def fail(self, operation: str, code: str = "Throttling", times: int | None = None, message: str | None = None,
-             status: int | None = None) -> None:
-        """Make ``operation`` ("service:Action") fail with ``code`` the next ``times`` calls (None: always).
+             status: int | None = None, account: str | None = None) -> None:
+        """Make ``operation`` ("service:Action") fail with ``code`` the next ``times`` calls (None: always), for
+        every caller or only for calls made with ``account``'s credentials.
 
         ``AccessDenied`` and ``Throttling`` are translated to each service's real code (e.g. AccessDeniedException
         for CloudTrail, AuthorizationError for SNS); any other code is sent as given.
         """
-        self._interceptor.fail(operation, code, times, message, status)
+        self._interceptor.fail(operation, code, times, message, status, account)
 
     def fault(self, name: str, **options: Any) -> None:
         """Switch on one fault of ``faults.FAULTS`` now, as a scenario's ``faults:`` entry would

@@ -43,6 +43,7 @@ from .member_access import NOT_AUDITABLE, LazyRootSession, account_state, root_s
 from .org_map import read_org_map
 from .rcps import seed_organization_authorization, signin_rcps
 from .scps import Once, member_scps
+from .shared_reads import OwnedReads
 
 # What the audit task policy lets a root session read: a fact of each source (Source.root_session).
 ROOT_SESSION_SOURCES = {name for name, source in SOURCES.items() if source.root_session}
@@ -85,7 +86,7 @@ def same_findings(checks, status: Status, reason: str, base: str, account_id: st
 
 def _member_report(mgmt: Context, account: dict, org: dict, partition: str, config: AuditConfig, checks,
                    role_name: str, root_sessions: bool, scp_cache: Once, now: datetime, base: str,
-                   org_features: dict | None = None) -> Report:
+                   org_features: dict | None = None, owned: OwnedReads | None = None) -> Report:
     account_id = account["Id"]
     region = mgmt.region
     state = account_state(account)
@@ -141,7 +142,7 @@ def _member_report(mgmt: Context, account: dict, org: dict, partition: str, conf
             pass
     if member_session is not None:
         report = scan(session=member_session, config=config, checks=checks, preset=preset, retry_mode="adaptive",
-                      root_session=root_session, region=region, handbook_url=base, now=now)
+                      root_session=root_session, region=region, handbook_url=base, now=now, shared=owned)
     elif opened is not None:
         # Only the root credential checks can run, inside the audit root session, and those the management
         # account's reads already decide (SCPs, root email); the rest say why not.
@@ -254,8 +255,9 @@ def scan_organization(profile: str | None = None, region: str | None = None, con
         mine = pool.submit(scan, session=session, config=config, checks=checks, region=region, handbook_url=base,
                            now=now, preset=own)
         futures = {mine: {"Id": caller["account"]}}
+        owned = OwnedReads(mgmt, caller["account"], scp_cache)  # e.g. the organization trail, read once
         futures.update({pool.submit(_member_report, mgmt, a, org, caller["partition"], config, checks, role_name,
-                                    root_sessions, scp_cache, now, base, features): a for a in members})
+                                    root_sessions, scp_cache, now, base, features, owned): a for a in members})
         for future in as_completed(futures):
             account = futures[future]
             try:

@@ -28,14 +28,14 @@ def _mgmt_events(selectors: dict) -> dict:
     return {"read": read, "write": write}
 
 
-def _read_status(ctx: Context, item: dict, region: str) -> None:
+def _read_status(ctx: Context, item: dict, region: str) -> dict:
     status = ctx.call("cloudtrail", "GetTrailStatus", region, Name=item["arn"])
-    item["is_logging"] = bool(status.get("IsLogging"))
+    return {"is_logging": bool(status.get("IsLogging"))}
 
 
-def _read_selectors(ctx: Context, item: dict, region: str) -> None:
-    item["management_events"] = _mgmt_events(ctx.call("cloudtrail", "GetEventSelectors", region,
-                                                      TrailName=item["arn"]))
+def _read_selectors(ctx: Context, item: dict, region: str) -> dict:
+    return {"management_events": _mgmt_events(ctx.call("cloudtrail", "GetEventSelectors", region,
+                                                       TrailName=item["arn"]))}
 
 
 def _read_foreign_org_trail(ctx: Context, item: dict, region: str, custom_selectors: bool | None) -> None:
@@ -45,6 +45,9 @@ def _read_foreign_org_trail(ctx: Context, item: dict, region: str, custom_select
     reported to refuse another account's ARN (CloudTrailARNInvalidException). What cannot be read is recorded in
     "unread", never as an error: DescribeTrails already shows it is an organization trail, and with default
     selectors (HasCustomEventSelectors false) a trail logs all management events.
+
+    In an org scan run by the trail's owner (the management account), the owner reads it once for every member
+    (ctx.shared, org/shared_reads.py); if the owner cannot, the member reads it as above.
     """
     item["unread"] = {}
     readers = [("cloudtrail:GetTrailStatus", _read_status)]
@@ -56,13 +59,26 @@ def _read_foreign_org_trail(ctx: Context, item: dict, region: str, custom_select
     def attempt(reader: tuple) -> None:
         action, read = reader
         try:
-            read(ctx, item, region)
+            item.update(_as_owner(ctx, item, region, action, read) or read(ctx, item, region))
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
             item["unread"][action] = failed.error.message
 
     ctx.map(attempt, readers)  # independent calls: both at once, as for the account's own trails
+
+
+def _as_owner(ctx: Context, item: dict, region: str, action: str, read) -> dict | None:
+    """What the trail's owner read of it, when the org scan is run by its owner (None otherwise, or if it failed)."""
+    if ctx.shared is None:
+        return None
+    try:
+        return ctx.shared.owned(item["owner_account"], (action, item["arn"], region),
+                                lambda owner: read(owner, item, region))
+    except SourceFailed as failed:
+        if failed.error.fatal:
+            raise
+        return None
 
 
 @register("trails", ("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
@@ -88,7 +104,8 @@ def _trail(ctx: Context, t: dict, account: str) -> dict:
             _read_foreign_org_trail(ctx, item, region, t.get("HasCustomEventSelectors"))
             return item
         try:  # independent calls: both at once
-            ctx.map(lambda read: read(ctx, item, region), (_read_status, _read_selectors))
+            for fields in ctx.map(lambda read: read(ctx, item, region), (_read_status, _read_selectors)):
+                item.update(fields)
         except SourceFailed as failed:
             if failed.error.fatal:
                 raise
