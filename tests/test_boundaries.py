@@ -194,6 +194,10 @@ PAGINATED = [  # every paginated call the product makes (grep "paginate(" src/ro
     ("iam", "ListVirtualMFADevices"), ("organizations", "ListAccounts"), ("organizations", "ListParents"),
     ("organizations", "ListPoliciesForTarget"), ("logs", "DescribeMetricFilters"), ("cloudwatch", "DescribeAlarms"),
     ("sns", "ListSubscriptionsByTopic"), ("events", "ListRules"),
+    # the organization map of large org scans (org/org_map.py)
+    ("organizations", "ListRoots"), ("organizations", "ListOrganizationalUnitsForParent"),
+    ("organizations", "ListAccountsForParent"), ("organizations", "ListPolicies"),
+    ("organizations", "ListTargetsForPolicy"),
 ]
 
 

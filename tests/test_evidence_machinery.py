@@ -210,7 +210,8 @@ def _member_trails(trail_answers, custom_selectors=True):
                               ("cloudtrail", "us-east-1"): [
                                   (op, Err(*a) if isinstance(a, tuple) else a) for op, a in trail_answers]},
                              region=where)
-    trails = Collector(Context(session=session, config=AuditConfig(), region=where)).get("trails")
+    # One worker: the trail's two reads run one after another, so the Stubber answers them in the order listed.
+    trails = Collector(Context(session=session, config=AuditConfig(), region=where, workers=1)).get("trails")
     assert session.pending() == {}
     return trails
 

@@ -89,13 +89,16 @@ def test_aws_examples_fill_the_chain_that_scp_chain_reads():
     assert later.called == ["DescribePolicy", "DescribePolicy"] and later.pending() == {}  # no ListParents
 
 
-def test_a_walk_that_would_cost_more_than_each_members_parent_is_not_made():
-    ctx, session = context([("ListRoots", org("ListRoots--API_ListRoots--example"))])
+@pytest.mark.parametrize("members", [1, 2, 3, 4])
+def test_a_walk_that_would_cost_more_than_each_members_parent_is_not_made(members):
+    """The map's first level costs 3 calls (ListRoots, the root's OUs and accounts), the next one 2 per OU."""
+    ctx, session = context(walk_answers()[:3 if members > 2 else 0])
     cache = Once()
-    # one member: ListParents once is cheaper than listing the root's OUs and accounts
-    assert read_org_map(ctx, cache, members=1, policy_types=[SCP]) == []
-    assert session.called == ["ListRoots"] and session.pending() == {}
-    assert cache._values == {}
+    # up to 2 members: ListParents for each is cheaper than even ListRoots and the root's lists, so nothing is asked;
+    # 3 or 4: the root level fits, its two OUs (4 more calls) do not
+    assert read_org_map(ctx, cache, members=members, policy_types=[SCP]) == []
+    assert session.pending() == {} and cache._values == {}
+    assert len(session.called) == (0 if members < 3 else 3)
 
 
 def test_fewer_policies_than_targets_or_nothing_is_mapped():

@@ -40,16 +40,17 @@ def _walk(ctx: Context, root_id: str, budget: int) -> dict[str, list[dict]]:
     level, calls = [(root_id, "ROOT")], 0
 
     def children(ask: tuple[str, str]) -> list[dict]:
-        operation, parent_id = ask
-        key = "Accounts" if operation == "ListAccountsForParent" else "OrganizationalUnits"
-        return ctx.paginate("organizations", operation, key, ParentId=parent_id)
+        kind, parent_id = ask
+        if kind == "accounts":
+            return ctx.paginate("organizations", "ListAccountsForParent", "Accounts", ParentId=parent_id)
+        return ctx.paginate("organizations", "ListOrganizationalUnitsForParent", "OrganizationalUnits",
+                            ParentId=parent_id)
 
     while level:
         calls += 2 * len(level)
         if calls > budget:
             raise _OverBudget
-        asks = [(op, node_id) for node_id, _ in level
-                for op in ("ListOrganizationalUnitsForParent", "ListAccountsForParent")]
+        asks = [(kind, node_id) for node_id, _ in level for kind in ("ous", "accounts")]
         found = iter(ctx.map(children, asks))  # two lists per node, in the order asked
         below = []
         for parent_id, parent_type in level:
@@ -84,12 +85,14 @@ def read_org_map(ctx: Context, cache: Once, members: int, policy_types: list[str
     and each policy type), for the scan's log and the tests; nothing is filled from a read that failed.
     """
     filled: list[str] = []
+    if members < 1 + 2:  # the smallest map (ListRoots, the root's OUs and accounts) would cost more than it saves
+        return filled
     try:
         roots = ctx.paginate("organizations", "ListRoots", "Roots")
         if len(roots) != 1:  # an organization has exactly one root; anything else is left to ListParents
             return filled
         root = roots[0]
-        parents = _walk(ctx, root["Id"], budget=members)
+        parents = _walk(ctx, root["Id"], budget=members - 1)  # ListRoots was one call of the budget
     except (_OverBudget, SourceFailed):  # whatever failed, each member's own reads meet it and say so
         return filled
     for child, parent in parents.items():
