@@ -273,8 +273,9 @@ EXTRA_CASES += [
         "cloudtrail:GetTrailStatus": "denied"})]}, M, "could not read all of its settings"),
     Case("cloudtrail-multi-region", {"trails": [dict(trail(), unread={"cloudtrail:GetTrailStatus": "denied"},
                                                      is_logging=False)]}, F, "not logging"),  # not an org trail
-    Case("cloudtrail-multi-region", {"trails": [trail(unread={"cloudtrail:GetTrailStatus": "denied"})]}, F,
-         "main: not logging"),  # an unreadable status is no reason for MANUAL unless it is an organization trail
+    # an unreadable status is no reason for MANUAL unless it is an organization trail, nor for "not logging"
+    Case("cloudtrail-multi-region", {"trails": [trail(unread={"cloudtrail:GetTrailStatus": "denied"})]}, E,
+         "(main: logging status unknown: denied)"),
     Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
         {k: v for k, v in _alarm()["alarms"][0].items() if k != "actions_enabled"}])}, P, "1 confirmed"),
     Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": dict(_alarm(), alarms=[
@@ -557,3 +558,42 @@ def test_g04_account_summary_counts_roots_mfa_devices(load, emulator):
     assert summary_map["MFADevicesInUse"] == len(account.scenario["root"]["mfa"]) + users_devices == 3
     assert summary_map["AccountMFAEnabled"] == 1
 
+
+
+# ------------------------------------------------------------------------- checks/ (issue 16, mutation helper)
+
+def _member_org_trail_scan(status_error, selectors):
+    """A member's scan of the management account's organization trail (HasCustomEventSelectors true): the status
+    call refused or throttled, the selectors answered. Stubber: the emulator cannot refuse one account's
+    GetTrailStatus on another's trail."""
+    from stubbed_aws import Err, StubbedSession, recorded
+
+    described = recorded("cloudtrail", "DescribeTrails--API_DescribeTrails--organization-trail-from-member")
+    described["trailList"][0]["HasCustomEventSelectors"] = True
+    arn = described["trailList"][0]["TrailARN"]
+    member = {"UserId": "AROAEXAMPLE:audit", "Account": "111111111111",
+              "Arn": "arn:aws:sts::111111111111:assumed-role/Audit/audit"}
+    session = StubbedSession({("sts", "us-east-1"): [("GetCallerIdentity", member)],
+                              ("cloudtrail", "us-east-1"): [
+                                  ("DescribeTrails", described), ("GetTrailStatus", Err(*status_error)),
+                                  ("GetEventSelectors", {"TrailARN": arn, "EventSelectors": selectors})]})
+    [finding] = scan(session=session, check_ids=["cloudtrail-multi-region"]).findings
+    assert session.pending() == {}
+    return finding
+
+
+@pytest.mark.parametrize("status_error,why", [
+    (("AccessDeniedException", "no"), "access denied to cloudtrail:GetTrailStatus"),
+    (("ThrottlingException", "Rate exceeded"), "cloudtrail:GetTrailStatus was throttled"),
+])
+def test_a_trail_whose_status_could_not_be_read_is_never_called_not_logging(status_error, why):
+    """GetTrailStatus refused or throttled says nothing about whether the trail logs. With selectors that record
+    only write events the trail cannot qualify either way (FAIL), but the reason says so, and that the status is
+    unknown and why; with selectors that record everything it may qualify (MANUAL, naming what was not read)."""
+    write_only = [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]
+    short = _member_org_trail_scan(status_error, write_only)
+    assert short.status is F and "not logging" not in short.reason, short.reason
+    assert "records only write management events" in short.reason and "logging status unknown" in short.reason
+    assert why in short.reason
+    complete = _member_org_trail_scan(status_error, [{"ReadWriteType": "All", "IncludeManagementEvents": True}])
+    assert complete.status is M and why in complete.reason and "not logging" not in complete.reason

@@ -24,6 +24,25 @@ def unread_text(trail) -> str:
     return "; ".join(f"{action}: {why}" for action, why in (trail.get("unread") or {}).items())
 
 
+def unknown(trail) -> dict:
+    """The settings of a multi-region trail that were not read, each with why: an unread status is not "off"."""
+    unread = trail.get("unread") or {}
+    missing = {}
+    if trail.get("is_logging") is None:
+        missing["logging status"] = unread.get("cloudtrail:GetTrailStatus") or "not recorded"
+    if not isinstance(trail.get("management_events"), dict):
+        missing["management events"] = unread.get("cloudtrail:GetEventSelectors") or "not recorded"
+    return missing
+
+
+def undecided(trail) -> bool:
+    """A multi-region trail that does not qualify only for want of a setting that could not be read."""
+    events = trail.get("management_events")
+    known_off = trail.get("is_logging") is not None and not trail.get("is_logging")
+    known_short = isinstance(events, dict) and not (events.get("read") and events.get("write"))
+    return bool(trail.get("multi_region") and unknown(trail) and not (known_off or known_short))
+
+
 def problem(trail) -> str:
     if not trail.get("multi_region"):
         return "single-region"
@@ -31,12 +50,18 @@ def problem(trail) -> str:
         return f"unreadable: {trail['error']}"
     if may_qualify(trail):
         return f"organization trail of account {trail.get('owner_account')}, not fully readable here"
-    if not trail.get("is_logging"):
-        return "not logging"
-    events = trail.get("management_events") or {}
-    if not (events.get("read") or events.get("write")):
-        return "records no management events"
-    return "records only " + ("read" if events.get("read") else "write") + " management events"
+    missing = "; ".join(f"{part} unknown: {why}" for part, why in unknown(trail).items())
+    if undecided(trail):
+        return missing
+    if trail.get("is_logging") is not None and not trail.get("is_logging"):
+        text = "not logging"
+    else:
+        events = trail.get("management_events") or {}
+        if not (events.get("read") or events.get("write")):
+            text = "records no management events"
+        else:
+            text = "records only " + ("read" if events.get("read") else "write") + " management events"
+    return f"{text} ({missing})" if missing else text
 
 
 def evaluate(ev, config):
@@ -60,7 +85,7 @@ def evaluate(ev, config):
                       f"settings ({unread_text(t)}); verify in the management account that it is logging and records "
                       "read and write management events", trails=[x.get("name") for x in maybe],
                       unread=t.get("unread"))
-    unreadable = [t for t in trails if t.get("error")]
+    unreadable = [t for t in trails if t.get("error") or undecided(t)]
     detail = "; ".join(f"{t.get('name')}: {problem(t)}" for t in trails)
     if unreadable:
         return error(f"no trail qualifies and some could not be read ({detail})")
@@ -84,7 +109,8 @@ CHECK = Check(
     statuses={Status.PASS: "such a trail exists", Status.FAIL: "no trail qualifies; the reason lists why each fails",
               Status.MANUAL: "only the management account's organization trail may qualify, and this member could "
                              "not read all of its settings",
-              Status.ERROR: "the trails could not be read"},
+              Status.ERROR: "the trails could not be read, or no trail qualifies and one might but its logging "
+                            "status or selectors could not be read"},
     sources=("trails",),
     evaluate=evaluate,
     order=1,
