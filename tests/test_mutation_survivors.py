@@ -329,12 +329,14 @@ EXTRA_CASES += [
     Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
                               "root_usage_monitoring": {"log_groups": [
                                   dict(monitoring()["log_groups"][0], missing=True),
-                                  dict(monitoring()["log_groups"][0], arn=LOG_GROUP2, name="second", missing=True)]}},
+                                  dict(monitoring()["log_groups"][0], arn=LOG_GROUP2, name="second", missing=True)],
+                                  "filters": [], "alarms": []}},
          F, f"does not exist: {LOG_GROUP}, {LOG_GROUP2}"),
     Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
                               "root_usage_monitoring": {"log_groups": [
                                   dict(monitoring(cross_account=True)["log_groups"][0]),
-                                  dict(monitoring(cross_account=True)["log_groups"][0], arn=LOG_GROUP2)]}},
+                                  dict(monitoring(cross_account=True)["log_groups"][0], arn=LOG_GROUP2)],
+                                  "filters": [], "alarms": []}},
          M, f"{LOG_GROUP} (account 999999999999), {LOG_GROUP2} (account 999999999999)"),
     Case("root-usage-alarm", {"trails": [trail(name="t1", log_group=LOG_GROUP), trail(name="t2", log_group=LOG_GROUP2)],
                               "root_usage_monitoring": dict(monitoring(), log_groups=[
@@ -597,3 +599,54 @@ def test_a_trail_whose_status_could_not_be_read_is_never_called_not_logging(stat
     assert why in short.reason
     complete = _member_org_trail_scan(status_error, [{"ReadWriteType": "All", "IncludeManagementEvents": True}])
     assert complete.status is M and why in complete.reason and "not logging" not in complete.reason
+
+
+def _monitoring_with_junk():
+    """The good wiring, with a record that is not a record in each list (hostile evidence): it is skipped."""
+    mon = monitoring()
+    for part in ("log_groups", "filters", "alarms"):
+        mon[part] = [None, *mon[part], "junk"]
+    return mon
+
+
+def _unnamed_metric():
+    """A root-matching filter with a metric that has no name (hostile: PutMetricFilter requires one), no alarm."""
+    mon = monitoring(alarm=False)
+    mon["filters"][0]["metrics"].insert(0, {"name": None, "namespace": "CISBenchmark"})
+    return mon
+
+
+def _deny_root(condition, action=None):
+    """A Deny of root (StringLike aws:PrincipalArn) with more conditions, and NotAction instead of Action: *."""
+    cond = {"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}, **condition}
+    return {"Version": "2012-10-17", "Statement": [{"Sid": "DenyRoot", "Effect": "Deny", "Resource": "*",
+                                                    "Condition": cond, **(action or {"Action": "*"})}]}
+
+
+_OUTSIDE_NETWORKS = {"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24"]},
+                     "StringNotEquals": {"aws:SourceVpc": ["vpc-1"]}}
+_NO_ROOT_SESSIONS = {"Null": {"aws:AssumedRoot": "true"}}
+
+EXTRA_CASES += [
+    # root-usage-alarm: a wiring record missing one of its lists was only partly read: ERROR, not "no filter"
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": {
+        k: v for k, v in monitoring().items() if k != "alarms"}}, E, "only partly read",
+         kills="root_usage_alarm.x_evaluate: all -> any; the [] defaults"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": {
+        k: v for k, v in monitoring().items() if k != "log_groups"}}, E, "only partly read"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": _monitoring_with_junk()}, P,
+         "filter 'root-usage' -> alarm 'root-usage'", kills="root_usage_alarm.x_evaluate: isinstance(...) and"),
+    Case("root-usage-alarm", {"trails": GOOD_TRAIL, "root_usage_monitoring": _unnamed_metric()}, F,
+         "no alarm watches its metric (CISBenchmark/RootUsage, CISBenchmark/None)",
+         kills="root_usage_alarm.x_evaluate: sorted(metrics) without key=str"),
+    # org-scp-denies-root: a full denial that is not "every action, for certain" is named as it is
+    Case("org-scp-denies-root", {"scps": scp(_deny_root(_NO_ROOT_SESSIONS, {"NotAction": ["sts:AssumeRoot"]}))}, P,
+         "denies root every action except sts:AssumeRoot, with an aws:AssumedRoot exception",
+         kills="org_scp_denies_root.x_evaluate: the every-action wording"),
+    Case("org-scp-denies-root", {"scps": scp(_deny_root(dict(_OUTSIDE_NETWORKS, **_NO_ROOT_SESSIONS)))}, P,
+         "denies root every action except from the networks in aws:SourceIp, aws:SourceVpc, with an "
+         "aws:AssumedRoot exception"),
+    Case("org-scp-denies-root", {"scps": scp(_deny_root(_OUTSIDE_NETWORKS))}, P,
+         "whether it also blocks centralized root sessions (sts:AssumeRoot) depends on aws:SourceIp, aws:SourceVpc",
+         kills="org_scp_denies_root.x_evaluate: the depends-on separator"),
+]

@@ -65,8 +65,7 @@ def evaluate(ev, config):
     # An explicit Deny in any SCP that applies wins: one denial that holds in root sessions blocks them all.
     blocking = [d for d in full if d["in_root_session"] is True]
     first = blocking[0] if blocking else full[0]
-    what = "every action" if first["scope"] == "all" and first["applies"] is True else first["what"]
-    where = f"{_where(first)} denies root {what}"
+    where = f"{_where(first)} denies root {first['what']}"  # "every action", or what limits it
     if blocking:
         return passed(f"{where}; WARNING: it has no aws:AssumedRoot exception, so it also blocks centralized root "
                       "sessions (sts:AssumeRoot): add a Null condition on aws:AssumedRoot" + note, denials=full)

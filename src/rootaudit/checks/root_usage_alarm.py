@@ -57,8 +57,11 @@ def evaluate(ev, config):
                          "read: " + "; ".join(f"{t.get('name')}: {t.get('error')}" for t in unread))
         return failed("no multi-region trail that logs management events sends them to CloudWatch Logs, so no "
                       "metric filter can see root use")
+    if not all(isinstance(mon.get(part), list) for part in ("log_groups", "filters", "alarms")):
+        # the source always records all three lists; part of them missing is a partial reading, not an absence
+        return error("the CloudWatch Logs wiring was only partly read (log groups, metric filters, alarms)")
     wanted = {t["log_group_arn"] for t in good}
-    groups = [g for g in mon.get("log_groups", []) if isinstance(g, dict) and g.get("arn") in wanted]
+    groups = [g for g in mon["log_groups"] if isinstance(g, dict) and g.get("arn") in wanted]
     local = [g for g in groups if not g.get("cross_account")]
     if groups and not local:
         where = ", ".join(f"{g.get('arn')} (account {g.get('account')})" for g in groups)
@@ -70,7 +73,7 @@ def evaluate(ev, config):
         return failed("the trail's CloudWatch Logs log group does not exist: "
                       + ", ".join(str(g.get("arn")) for g in local), log_groups=[g.get("arn") for g in local])
     names = {g.get("name") for g in present}
-    filters = [f for f in mon.get("filters", []) if isinstance(f, dict) and f.get("log_group") in names]
+    filters = [f for f in mon["filters"] if isinstance(f, dict) and f.get("log_group") in names]
     matching = [f for f in filters if f.get("matches_root") and not f.get("matches_non_root")]
     if not matching:
         seen = "; ".join(f"'{f.get('name')}' matches {', '.join(f.get('matched') or []) or 'none of the samples'}"
@@ -78,7 +81,7 @@ def evaluate(ev, config):
         return failed(f"no metric filter on {', '.join(sorted(names))} matches root use and only root use ({seen})",
                       filters=[f.get("name") for f in filters])
     metrics = {(m.get("name"), m.get("namespace")) for f in matching for m in f.get("metrics") or []}
-    alarms = [a for a in mon.get("alarms", [])
+    alarms = [a for a in mon["alarms"]
               if isinstance(a, dict) and (a.get("metric"), a.get("namespace")) in metrics]
     if not alarms:
         listed = ", ".join(f"{ns}/{name}" for name, ns in sorted(metrics, key=str))
