@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,33 @@ _SAMPLE = re.compile(r"^\{sample:(\d)\}$")
 def fixture(service: str, name: str) -> dict:
     """The recorded file tests/fixtures/aws/<service>/<name>.json."""
     return json.loads((FIXTURES / service / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def answer_by_operation(stubber: Stubber) -> Stubber:
+    """Calls the product makes side by side (Context.map: a trail's GetTrailStatus and GetEventSelectors) reach the
+    Stubber in either order, by thread timing: each call takes the first queued answer for its own operation (answers
+    of one operation keep their order), under a lock, instead of failing on the order under load. Before activate()."""
+    lock = threading.RLock()
+    check_order = stubber._assert_expected_call_order
+
+    def to_front(model, params):
+        with lock:
+            queue = stubber._queue
+            i = next((i for i, q in enumerate(queue) if q["operation_name"] == model.name), 0)
+            if i:
+                answer = queue[i]
+                del queue[i]
+                queue.appendleft(answer)
+            check_order(model, params)
+
+    def respond(model, params, context, **kwargs):
+        with lock:
+            to_front(model, params)
+            return stubber._queue.popleft()["response"]
+
+    stubber._assert_expected_call_order = to_front
+    stubber._get_response_handler = respond
+    return stubber
 
 
 def _resolve(value: Any, messages: list[str]) -> Any:
@@ -69,7 +97,7 @@ class RecordedSession:
         key = (service, region_name or self.region_name or "us-east-1")
         if key not in self.clients:
             client = self._base.client(service, region_name=key[1], config=config)
-            stubber = Stubber(client)
+            stubber = answer_by_operation(Stubber(client))
             methods = {api: py for py, api in client.meta.method_to_api_mapping.items()}
             for operation, recorded in self.plan.get(key, []):
                 data, status = recorded["data"], recorded.get("status_code", 200)

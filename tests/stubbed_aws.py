@@ -12,7 +12,7 @@ import copy
 import boto3
 from botocore.stub import Stubber
 
-from recorded import fixture
+from recorded import answer_by_operation, fixture
 
 
 def recorded(service: str, name: str) -> dict:
@@ -50,7 +50,7 @@ class StubbedSession:
         key = (service, region_name or self.region_name)
         if key not in self.clients:
             client = self._base.client(service, region_name=key[1], config=config)
-            stubber = Stubber(client)
+            stubber = answer_by_operation(Stubber(client))  # side-by-side calls in any order
             methods = {api: py for py, api in client.meta.method_to_api_mapping.items()}
             for operation, answer in self.plan.get(key, []):
                 if isinstance(answer, Err):
