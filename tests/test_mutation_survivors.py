@@ -650,3 +650,25 @@ EXTRA_CASES += [
          "whether it also blocks centralized root sessions (sts:AssumeRoot) depends on aws:SourceIp, aws:SourceVpc",
          kills="org_scp_denies_root.x_evaluate: the depends-on separator"),
 ]
+
+
+def _trail_without(*keys):
+    """The good trail with settings left out (partial evidence: the source records them or an error)."""
+    return {k: v for k, v in trail().items() if k not in keys}
+
+
+EXTRA_CASES += [
+    # cloudtrail-multi-region: a setting that was not read is unknown, never "not logging" or "no events"
+    Case("cloudtrail-multi-region", {"trails": [_trail_without("is_logging")]}, E,
+         "(main: logging status unknown: not recorded)"),
+    Case("cloudtrail-multi-region", {"trails": [_trail_without("is_logging", "management_events")]}, E,
+         "(main: logging status unknown: not recorded; management events unknown: not recorded)"),
+    Case("cloudtrail-multi-region", {"trails": [trail(unread={"cloudtrail:GetEventSelectors": "refused"})]}, E,
+         "(main: management events unknown: refused)"),
+    Case("cloudtrail-multi-region", {"trails": [trail(org=True, owner=FOREIGN, read=False, write=False, unread={
+        "cloudtrail:GetTrailStatus": "denied"})]}, F, "main: records no management events (logging status unknown: "
+                                                      "denied)"),
+    Case("cloudtrail-multi-region", {"trails": [trail(name="off", logging=False), _trail_without("is_logging")]}, E,
+         "no trail qualifies and some could not be read (off: not logging; main: logging status unknown: not "
+         "recorded)"),
+]
