@@ -672,3 +672,10 @@ EXTRA_CASES += [
          "no trail qualifies and some could not be read (off: not logging; main: logging status unknown: not "
          "recorded)"),
 ]
+
+EXTRA_CASES += [
+    # org-scp-denies-root: a policy record without content is named as unparsable, not skipped
+    Case("org-scp-denies-root", {"scps": dict(scp(DENY_ROOT), policies=[{"id": "p-2", "name": "empty",
+                                                                        "target": "r-root"}])}, F,
+         "denies actions to root principals (empty could not be parsed)"),
+]

@@ -44,12 +44,11 @@ def undecided(trail) -> bool:
 
 
 def problem(trail) -> str:
+    """Why a trail does not qualify (asked only when no trail may qualify, so never of a may_qualify trail)."""
     if not trail.get("multi_region"):
         return "single-region"
     if trail.get("error"):
         return f"unreadable: {trail['error']}"
-    if may_qualify(trail):
-        return f"organization trail of account {trail.get('owner_account')}, not fully readable here"
     missing = "; ".join(f"{part} unknown: {why}" for part, why in unknown(trail).items())
     if undecided(trail):
         return missing

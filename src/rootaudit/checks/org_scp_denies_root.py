@@ -39,12 +39,13 @@ def evaluate(ev, config):
         if not isinstance(policy, dict):
             continue
         name = policy.get("name") or policy.get("id")
+        content = policy.get("content")  # None (no content) is unparsable, as any default would be
         try:
-            denials = root_denials(policy.get("content", ""), account, partition, info.get("org_id"))
+            denials = root_denials(content, account, partition, info.get("org_id"))
         except (ValueError, AttributeError, TypeError):
             unreadable.append(str(name))
             continue
-        if names_root_principal_type(policy.get("content", "")):
+        if names_root_principal_type(content):
             root_type.append(str(name))
         for d in denials:
             entry = {"policy": name, "target": policy.get("target"), "sid": d.sid, "scope": d.scope,
