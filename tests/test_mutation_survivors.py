@@ -679,3 +679,10 @@ EXTRA_CASES += [
                                                                         "target": "r-root"}])}, F,
          "denies actions to root principals (empty could not be parsed)"),
 ]
+
+EXTRA_CASES += [
+    # root-sign-in-restricted: RCP evidence missing altogether is an RCP reading that failed, named as such
+    Case("root-sign-in-restricted", {"signin_console": signin(), "signin_rcps": None}, E,
+         "no account statement restricts root, and the RCPs could not be read: no RCP evidence",
+         kills="root_sign_in_restricted.x_evaluate: the stand-in for missing RCP evidence"),
+]
