@@ -686,3 +686,20 @@ EXTRA_CASES += [
          "no account statement restricts root, and the RCPs could not be read: no RCP evidence",
          kills="root_sign_in_restricted.x_evaluate: the stand-in for missing RCP evidence"),
 ]
+
+EXTRA_CASES += [
+    # root-sign-in-restricted: every unparsable RCP and every unexpected network is listed, separated
+    Case("root-sign-in-restricted", _with_rcps(_rcp("{not json", name="broken-1"), _rcp("[1, 2", name="broken-2")), F,
+         "(RCP 'broken-1' on ou-abcd-11111111, RCP 'broken-2' on ou-abcd-11111111 could not be parsed)"),
+    Case("root-sign-in-restricted", {"signin_console": signin(statements=[signin_statement(
+        cidrs=("198.51.100.0/24", "192.0.2.0/24"))]), "signin_rcps": {"status": "no-organization"}}, F,
+         "lets root sign in from 198.51.100.0/24, 192.0.2.0/24, which handbook.yml",
+         config=AuditConfig(org={"root_signin": {"expected_cidrs": ["203.0.113.0/24"]}})),
+]
+
+EXTRA_CASES += [
+    # cloudtrail-multi-region: a trail whose reading failed part-way (its status read, its selectors not) is
+    # unreadable, as the source records it, even though what was read already rules it out
+    Case("cloudtrail-multi-region", {"trails": [dict(trail(error="throttled"), is_logging=False)]}, E,
+         "no trail qualifies and some could not be read (main: unreadable: throttled)"),
+]

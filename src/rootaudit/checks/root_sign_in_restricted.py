@@ -84,10 +84,8 @@ def evaluate(ev, config):
         # AWS: for an excluded principal "the resource-based policy is not evaluated" (PutResourcePermissionStatement),
         # so one statement excluding root takes root out of the whole account policy, not just that statement.
         found = []
-    unreadable: list[str] = []
-    if rcps.get("status") == "ok":
-        f, e, unreadable = _rcp_findings(rcps, root_arn)
-        found, excluding = found + f, excluding + e
+    f, e, unreadable = _rcp_findings(rcps, root_arn) if rcps.get("status") == "ok" else ([], [], [])
+    found, excluding = found + f, excluding + e
     account_on = console["authorization"].get("enabled")
     org_on = (rcps.get("organization_authorization") or {}).get("enabled")
     evidence = {"authorization_account": account_on, "authorization_organization": org_on,
@@ -114,8 +112,8 @@ def evaluate(ev, config):
             return error(f"no account statement restricts root, and the RCPs could not be read: {rcps.get('reason')}",
                          **evidence)
         note = f" ({', '.join(unreadable)} could not be parsed)" if unreadable else ""
-        if rcps.get("status") == "management":
-            note += "; RCPs never apply to the management account, so only its own Sign-In policy can"
+        if rcps.get("status") == "management":  # no RCP was read, so none was unparsable: the note is this alone
+            note = "; RCPs never apply to the management account, so only its own Sign-In policy can"
         return failed("console authorization is on, but no Sign-In statement or RCP keeps root's sign-in to "
                       "expected networks" + note, **evidence)
     for r in usable:
