@@ -25,6 +25,7 @@ from evidence_builders import (
     eventbridge,
     monitoring,
     report,
+    root_rcp,
     rule,
     scp,
     signin,
@@ -702,4 +703,14 @@ EXTRA_CASES += [
     # unreadable, as the source records it, even though what was read already rules it out
     Case("cloudtrail-multi-region", {"trails": [dict(trail(error="throttled"), is_logging=False)]}, E,
          "no trail qualifies and some could not be read (main: unreadable: throttled)"),
+]
+
+EXTRA_CASES += [
+    # root-sign-in-restricted: policies left in an RCP reading that failed are not trusted (the source never leaves
+    # any; a partial reading must not turn into a PASS)
+    Case("root-sign-in-restricted", dict(_with_rcps(_rcp(root_rcp())), signin_rcps={
+        "status": "error", "reason": "throttled", "policies": [_rcp(root_rcp())]}), E,
+         "no account statement restricts root, and the RCPs could not be read: throttled"),
+    Case("root-sign-in-restricted", {"signin_console": signin(), "signin_rcps": {"status": "no-organization"}}, F,
+         "console authorization is on, but no Sign-In statement or RCP keeps root's sign-in to expected networks"),
 ]
