@@ -699,8 +699,8 @@ EXTRA_CASES += [
 ]
 
 EXTRA_CASES += [
-    # cloudtrail-multi-region: a trail whose reading failed part-way (its status read, its selectors not) is
-    # unreadable, as the source records it, even though what was read already rules it out
+    # cloudtrail-multi-region: a trail recorded with an error is unreadable (ERROR), whatever else its record holds
+    # (the source records nothing else of it; a partial record that already rules it out is still not a FAIL)
     Case("cloudtrail-multi-region", {"trails": [dict(trail(error="throttled"), is_logging=False)]}, E,
          "no trail qualifies and some could not be read (main: unreadable: throttled)"),
 ]
