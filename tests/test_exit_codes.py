@@ -100,3 +100,25 @@ def test_summary_line_counts_errors(load, emulator, capsys, tmp_path):
                          "--checks", "root-no-access-keys,root-not-recently-used,security-contact-registered")
     assert code == 1
     assert printed.strip() == f"wrote json report to {out}: 1 PASS, 1 FAIL, 1 ERROR"
+
+
+# ---------------------------------------------- engine.py: scan's own session (mutation, issue 16)
+
+
+def test_a_scan_that_makes_its_session_gives_it_the_region_asked_for(load, emulator, monkeypatch):
+    """`rootaudit scan --region R` with no AWS_REGION set: rejected credentials are explained with R in mind (an
+    opt-in region), not as "no region is set"."""
+    import os
+
+    from rootaudit.engine import scan
+
+    load("demo")
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(var)
+    emulator.fail("sts:GetCallerIdentity", code="InvalidClientTokenId")
+    report = scan(region="eu-west-1", check_ids=["caller-not-root"], now=WHEN)
+    assert report.exit_code() == 2
+    assert report.aborted.startswith("AWS rejected the credentials in eu-west-1 (InvalidClientTokenId): check that "
+                                      "eu-west-1 is enabled for this account"), report.aborted
+    assert report.generated_at == WHEN and report.calls == ["sts:GetCallerIdentity"]
+    assert report.endpoint == os.environ["AWS_ENDPOINT_URL"]  # the emulator, as the standard variable says
