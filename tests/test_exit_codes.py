@@ -170,3 +170,16 @@ def test_scan_hands_its_settings_to_the_context_every_fetcher_reads(load, monkey
                                 "profile": None, "preset": "fetched",
                                 "limit": AuditConfig().credential_report_timeout_seconds}
     assert default.docs_url == "https://root-handbook.example.com/checks/caller-not-root/"
+
+
+def test_a_config_file_that_cannot_be_read_aborts_the_scan_naming_the_first_call(monkeypatch, tmp_path):
+    from rootaudit.engine import scan
+
+    broken = tmp_path / "config"
+    broken.write_text("[profile auditor\nregion = eu-west-1\n")  # the section header is never closed
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    report = scan(profile="auditor", check_ids=["caller-not-root", "root-mfa-enabled"], now=WHEN)
+    assert report.aborted == f"sts:GetCallerIdentity failed: Unable to parse config file: {broken}"
+    assert [(f.check_id, f.status, f.reason) for f in report.findings] == [
+        ("caller-not-root", Status.ERROR, report.aborted), ("root-mfa-enabled", Status.ERROR, report.aborted)]
+    assert report.generated_at == WHEN and report.exit_code() == 2
