@@ -183,3 +183,18 @@ def test_a_config_file_that_cannot_be_read_aborts_the_scan_naming_the_first_call
     assert [(f.check_id, f.status, f.reason) for f in report.findings] == [
         ("caller-not-root", Status.ERROR, report.aborted), ("root-mfa-enabled", Status.ERROR, report.aborted)]
     assert report.generated_at == WHEN and report.exit_code() == 2
+
+
+def test_a_malformed_endpoint_aborts_the_scan_before_any_call(load, monkeypatch):
+    from rootaudit.engine import scan
+
+    account = load("demo")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "127.0.0.1 port 5000")  # no scheme, a space: botocore refuses it
+    report = scan(session=account.session(), check_ids=["caller-not-root", "root-mfa-enabled"], now=WHEN,
+                  handbook_url="https://handbook.example.org/")
+    assert report.aborted == ("sts:GetCallerIdentity failed unexpectedly: ValueError: "
+                              "Invalid endpoint: 127.0.0.1 port 5000")
+    assert [(f.check_id, f.status, f.reason, f.docs_url) for f in report.findings] == [
+        (c, Status.ERROR, report.aborted, f"https://handbook.example.org/checks/{c}/")
+        for c in ("caller-not-root", "root-mfa-enabled")]
+    assert report.generated_at == WHEN and report.calls == [] and report.exit_code() == 2
