@@ -729,3 +729,23 @@ def test_one_client_per_service_region_and_session(load):
     root = ctx.client("sts", root=True)
     assert root is not sts and ctx.client("sts", root=True) is root
     assert sts.meta.config.retries["mode"] == "adaptive" and sts.meta.config.max_pool_connections == 7
+
+
+def test_a_page_without_its_list_still_leads_to_the_next_page():
+    """In JSON answers AWS leaves an empty list out, so a page may carry only the token (the Stubber plays it: moto
+    always sends the list)."""
+    import boto3
+    from botocore.stub import Stubber
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    ctx = Context(session=session, config=AuditConfig(), region="us-east-1")
+    client = session.client("logs", endpoint_url="http://127.0.0.1:9")  # never reached: the Stubber answers
+    ctx._clients[("logs", "us-east-1", False)] = client
+    stub = Stubber(client)
+    only = {"filterName": "only", "filterPattern": "x", "logGroupName": "g",
+            "metricTransformations": [{"metricName": "m", "metricNamespace": "n", "metricValue": "1"}]}
+    stub.add_response("describe_metric_filters", {"nextToken": "t1"}, {"logGroupName": "g"})
+    stub.add_response("describe_metric_filters", {"metricFilters": [only]}, {"logGroupName": "g", "nextToken": "t1"})
+    with stub:
+        assert ctx.paginate("logs", "DescribeMetricFilters", "metricFilters", logGroupName="g") == [only]
+        stub.assert_no_pending_responses()
