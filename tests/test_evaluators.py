@@ -438,3 +438,11 @@ def test_an_evaluator_that_raises_or_returns_no_verdict_is_an_error_naming_the_c
     seen = []
     check = _engine_check("root-mfa-enabled", ("caller",), lambda ev, cfg: seen.append((ev, cfg)) or Verdict(P, "ok"))
     assert evaluate_check(check, {"now": NOW}, CFG) == Verdict(P, "ok") and seen == [({"now": NOW}, CFG)]
+
+
+def test_findings_link_to_the_handbook_the_organization_publishes():
+    from rootaudit.engine import DEFAULT_HANDBOOK_URL, handbook_base
+
+    ours = AuditConfig(org={"handbook_url": "https://wiki.example.org/root/"})
+    assert handbook_base(ours) == "https://wiki.example.org/root/"
+    assert handbook_base(AuditConfig()) == DEFAULT_HANDBOOK_URL == "https://root-handbook.example.com/"
