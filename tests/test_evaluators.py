@@ -329,3 +329,120 @@ def test_vpc_source_ips_are_private_and_not_compared_with_public_ranges():
     evidence = {"signin_console": signin(statements=[statement]), "signin_rcps": {"status": "management"}, "now": NOW}
     verdict = evaluate_check(BY_ID["root-sign-in-restricted"], evidence, SIGNIN_CFG)
     assert verdict.status == P and "10.0.0.0/16" in verdict.reason, verdict.reason
+
+
+# -------------------------------------- engine.py: evaluate_all, evaluate_check, _finding (mutation, issue 16)
+#
+# Sources registered by these tests hand the engine fixed evidence or failures, so the engine's own part (what
+# each check is fed, how a failure becomes a verdict, what a finding holds) is seen without AWS.
+
+BASE = "https://handbook.example.org/"
+
+
+def _engine_setup(monkeypatch, sources: dict):
+    """Register each name of sources (name -> a value, or a SourceError to fail with); the fetches made, in order."""
+    from rootaudit.evidence.errors import SourceError, SourceFailed
+    from rootaudit.evidence.registry import SOURCES, Source
+
+    fetched = []
+
+    def make(name, outcome):
+        def fetch(ctx, ev):
+            fetched.append(name)
+            if isinstance(outcome, SourceError):
+                raise SourceFailed(outcome)
+            return outcome
+        return fetch
+
+    for name, outcome in sources.items():
+        monkeypatch.setitem(SOURCES, name, Source(name, ("iam:GetThing",), make(name, outcome)))
+    return fetched
+
+
+def _engine_check(check_id: str, sources: tuple[str, ...], evaluate):
+    from dataclasses import replace
+
+    return replace(BY_ID[check_id], sources=sources, evaluate=evaluate)
+
+
+def _collector():
+    from rootaudit.evidence.collector import Collector, Context
+
+    return Collector(Context(session=None, config=CFG, region="us-east-1", workers=1))
+
+
+def test_evaluate_all_feeds_each_check_its_sources_and_the_time_and_builds_its_finding(monkeypatch):
+    from datetime import date
+
+    from rootaudit.engine import evaluate_all
+    from rootaudit.findings import Finding, Verdict
+
+    _engine_setup(monkeypatch, {"t-summary": {"AccountMFAEnabled": 1}, "t-caller": {"account": "123456789012"}})
+    seen = []
+
+    def judge(evidence, config):
+        seen.append((evidence, config))
+        return Verdict(F, "judged", {"when": evidence["now"], "day": date(2026, 1, 2), "n": [1]})
+
+    check = _engine_check("root-mfa-enabled", ("t-summary", "t-caller"), judge)
+    [finding] = evaluate_all([check], _collector(), CFG, NOW, BASE, "123456789012")
+    assert seen == [({"t-summary": {"AccountMFAEnabled": 1}, "t-caller": {"account": "123456789012"}, "now": NOW},
+                     CFG)]
+    assert finding == Finding(check_id="root-mfa-enabled", status=F, severity=check.severity, title=check.title,
+                              reason="judged", evidence={"when": str(NOW), "day": "2026-01-02", "n": [1]},
+                              docs_url=f"{BASE}checks/root-mfa-enabled/", account_id="123456789012")
+
+
+def test_a_failed_source_is_its_checks_error_and_a_fatal_one_ends_the_scan(monkeypatch):
+    from rootaudit.engine import evaluate_all
+    from rootaudit.evidence.errors import SourceError
+    from rootaudit.findings import Verdict
+
+    denied = SourceError("AccessDenied", "iam:GetThing", "access denied to iam:GetThing")
+    expired = SourceError("ExpiredCredentials", "iam:GetOther", "the credentials have expired: log in again")
+    _engine_setup(monkeypatch, {"t-fine": "fine", "t-denied": denied, "t-expired": expired})
+
+    def judge(evidence, config):
+        return Verdict(P, f"read {sorted(evidence)}")
+
+    first = _engine_check("root-mfa-enabled", ("t-fine",), judge)
+    refused = _engine_check("root-no-access-keys", ("t-denied",), judge)
+    after = _engine_check("root-hardware-mfa", ("t-fine",), judge)
+    cut = _engine_check("root-no-signing-certificates", ("t-expired",), judge)
+    findings = evaluate_all([first, refused, after, cut, after], _collector(), CFG, NOW, BASE, None)
+    assert [(f.status, f.reason, f.evidence) for f in findings] == [
+        (P, "read ['now', 't-fine']", {}),
+        (E, denied.message, {"failed_action": "iam:GetThing", "kind": "AccessDenied"}),
+        (P, "read ['now', 't-fine']", {}),  # a denied source ends nothing but its own checks
+        (E, expired.message, {"failed_action": "iam:GetOther", "kind": "ExpiredCredentials"}),
+        (E, expired.message, {"failed_action": "iam:GetOther", "kind": "ExpiredCredentials"}),  # not evaluated
+    ]
+
+
+def test_an_evaluator_that_raises_or_returns_no_verdict_is_an_error_naming_the_check():
+    from rootaudit.findings import Verdict
+
+    def broken(evidence, config):
+        return evidence["missing"]
+
+    got = {}
+    for name, evaluate in (("raises", broken), ("none", lambda evidence, config: None),
+                           ("string status", lambda evidence, config: Verdict("PASS", "looks fine"))):
+        verdict = evaluate_check(_engine_check("root-mfa-enabled", ("caller",), evaluate), {"now": NOW}, CFG)
+        got[name] = (verdict.status, verdict.reason)
+    assert got == {
+        "raises": (E, "could not evaluate root-mfa-enabled on this evidence (KeyError: 'missing')"),
+        "none": (E, "root-mfa-enabled returned no verdict"),
+        "string status": (E, "root-mfa-enabled returned no verdict"),
+    }
+    seen = []
+    check = _engine_check("root-mfa-enabled", ("caller",), lambda ev, cfg: seen.append((ev, cfg)) or Verdict(P, "ok"))
+    assert evaluate_check(check, {"now": NOW}, CFG) == Verdict(P, "ok") and seen == [({"now": NOW}, CFG)]
+
+
+def test_findings_link_to_the_handbook_the_organization_publishes():
+    from rootaudit.engine import DEFAULT_HANDBOOK_URL, handbook_base
+
+    ours = AuditConfig(org={"handbook_url": "https://wiki.example.org/root/"})
+    assert handbook_base(ours) == "https://wiki.example.org/root/"
+    assert handbook_base(AuditConfig()) == DEFAULT_HANDBOOK_URL == "https://root-handbook.example.com/"

@@ -489,3 +489,264 @@ def test_console_authorization_never_configured_is_off(load, emulator):
     ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1")
     console = Collector(ctx).get("signin_console")
     assert console["authorization"] == {"enabled": False, "scope": None, "target": None, "configured": False}
+
+
+# ------------------------------------------------- collector.py: fetch order, threads, logs (mutation, issue 16)
+#
+# Sources registered by these tests record how they were fetched; they stand in for AWS calls where the point is
+# the collector's own order, threads and bookkeeping (the calls themselves are made to the emulator below).
+
+
+def _recording_sources(monkeypatch, graph: dict[str, tuple[str, ...]], pause: float = 0.0) -> dict:
+    """Register a fetcher per name of graph (name -> the sources it reads); each records, in `log["started"]`,
+    (its name, its thread's name, the source the context names after its dependencies were read), and the most
+    fetchers running at once in `log["most"]`."""
+    import threading
+    import time
+
+    log = {"started": [], "running": 0, "most": 0}
+    lock = threading.Lock()
+
+    def make(name, deps):
+        def fetch(ctx, ev):
+            with lock:
+                log["running"] += 1
+                log["most"] = max(log["most"], log["running"])
+            got = {dep: ev.get(dep) for dep in deps}
+            log["started"].append((name, threading.current_thread().name, ctx.source))
+            time.sleep(pause)
+            with lock:
+                log["running"] -= 1
+            return {"name": name, "read": got}
+        return fetch
+
+    for name, deps in graph.items():
+        monkeypatch.setitem(SOURCES, name, Source(name, ("sts:GetCallerIdentity",), make(name, deps), deps))
+    return log
+
+
+def _bare_context(**kw) -> Context:
+    """A context whose session is never used: the recording sources make no calls."""
+    return Context(session=None, config=AuditConfig(), region="us-east-1", **kw)
+
+
+def test_prefetch_starts_the_credential_report_and_caller_first_then_the_longest_chains(monkeypatch):
+    graph = {"caller": (), "credential_report": (), "t-leaf-b": (), "t-leaf-a": (), "t-mid": ("t-leaf-a",),
+             "t-top": ("t-mid",)}
+    log = _recording_sources(monkeypatch, graph)
+    collector = Collector(_bare_context(workers=1))  # one worker: sources start in the order prefetch chose
+    collector.prefetch({"t-top", "t-leaf-b", "credential_report", "caller"})  # t-mid and t-leaf-a: read by t-top
+    # finished in order: a source's dependencies before it (t-top reads t-mid, which reads t-leaf-a)
+    finished = [name for name, _, _ in log["started"]]
+    assert set(finished[:2]) == {"credential_report", "caller"}
+    assert finished[2:] == ["t-leaf-a", "t-mid", "t-top", "t-leaf-b"]
+    assert all(thread.startswith("rootaudit-source_") for _, thread, _ in log["started"])
+    # after reading its dependencies, a fetcher is still the source its calls are logged under
+    assert all(name == source for name, _, source in log["started"])
+    assert collector.values["t-top"] == {"name": "t-top", "read": {"t-mid": collector.values["t-mid"]}}
+    assert set(collector.values) == set(graph) and not collector.errors
+
+
+def test_prefetch_of_one_source_runs_it_in_the_calling_thread_and_skips_what_is_known(monkeypatch):
+    import threading
+
+    log = _recording_sources(monkeypatch, {"t-one": (), "t-known": ()})
+    collector = Collector(_bare_context(), preset={"t-known": "preset"})
+    collector.prefetch({"t-one", "t-known"})
+    assert log["started"] == [("t-one", threading.current_thread().name, "t-one")]
+    collector.prefetch({"t-one", "t-known"})  # both known now: nothing is fetched again
+    assert len(log["started"]) == 1 and collector.get("t-known") == "preset"
+
+
+def test_prefetch_and_map_run_at_most_workers_at_once(monkeypatch):
+    log = _recording_sources(monkeypatch, {f"t-{i}": () for i in range(5)}, pause=0.2)
+    Collector(_bare_context(workers=2)).prefetch({f"t-{i}" for i in range(5)})
+    assert log["most"] == 2
+
+    import threading
+    import time
+
+    ctx, lock, seen = _bare_context(workers=2), threading.Lock(), {"running": 0, "most": 0}
+
+    def slow(item):
+        with lock:
+            seen["running"] += 1
+            seen["most"] = max(seen["most"], seen["running"])
+        time.sleep(0.2)
+        with lock:
+            seen["running"] -= 1
+        return item * 2
+
+    assert ctx.map(slow, range(5)) == [0, 2, 4, 6, 8]
+    assert seen["most"] == 2
+
+
+def test_map_runs_two_items_side_by_side_in_named_threads_of_the_asking_source():
+    import threading
+
+    ctx = _bare_context()
+    ctx.source = "t-mapper"
+    both = threading.Barrier(2, timeout=10)  # passes only when the two items run at the same time
+
+    def meet(item):
+        both.wait()
+        return item, ctx.source, threading.current_thread().name
+
+    got = ctx.map(meet, iter(["a", "b"]))
+    assert [(item, source) for item, source, _ in got] == [("a", "t-mapper"), ("b", "t-mapper")]
+    assert all(thread.startswith("rootaudit-map_") for _, _, thread in got)
+    here = threading.current_thread().name
+    assert ctx.map(lambda item: (item, threading.current_thread().name), ["only"]) == [("only", here)]
+    assert ctx.map(lambda item: item, []) == []
+
+
+def test_a_source_is_fetched_once_however_many_threads_ask_and_its_failure_is_kept(monkeypatch):
+    import threading
+    import time
+
+    calls = []
+
+    def slow(ctx, ev):
+        calls.append("t-slow")
+        time.sleep(0.3)  # every thread asks while the first fetch runs
+        return "value"
+
+    def broken(ctx, ev):
+        calls.append("t-broken")
+        raise SourceFailed(SourceError("AccessDenied", "iam:GetThing", "access denied to iam:GetThing"))
+
+    monkeypatch.setitem(SOURCES, "t-slow", Source("t-slow", ("iam:GetThing",), slow))
+    monkeypatch.setitem(SOURCES, "t-broken", Source("t-broken", ("iam:GetThing",), broken))
+    collector = Collector(_bare_context())
+    start, out = threading.Barrier(4), []
+
+    def ask():
+        start.wait()
+        out.append(collector.get("t-slow"))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert out == ["value"] * 4 and calls == ["t-slow"]
+    for _ in range(2):
+        with pytest.raises(SourceFailed) as failed:
+            collector.get("t-broken")
+        assert (failed.value.error.kind, failed.value.error.action) == ("AccessDenied", "iam:GetThing")
+    assert calls == ["t-slow", "t-broken"]
+
+
+def test_a_fetch_cut_short_keeps_nothing_and_the_next_get_fetches_again(monkeypatch):
+    import threading
+
+    attempts = []
+
+    def interrupted_once(ctx, ev):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise KeyboardInterrupt  # e.g. Ctrl-C while a fetch is in flight
+        return "value"
+
+    monkeypatch.setitem(SOURCES, "t-cut", Source("t-cut", ("iam:GetThing",), interrupted_once))
+    collector = Collector(_bare_context())
+    with pytest.raises(KeyboardInterrupt):
+        collector.get("t-cut")
+    assert "t-cut" not in collector.values and "t-cut" not in collector.errors
+    out = []
+    again = threading.Thread(target=lambda: out.append(collector.get("t-cut")), daemon=True)
+    again.start()
+    again.join(10)  # a fetch left marked as running would make this wait forever
+    assert out == ["value"] and len(attempts) == 2
+
+
+def test_a_malformed_answer_names_the_first_action_of_its_source_and_the_profile_to_log_in_with(monkeypatch):
+    from botocore.exceptions import TokenRetrievalError
+
+    def malformed(ctx, ev):
+        return {}["Account"]  # an answer without a field the fetcher needs
+
+    def expired(ctx, ev):
+        raise TokenRetrievalError(provider="sso", error_msg="the SSO token has expired")
+
+    monkeypatch.setitem(SOURCES, "t-malformed", Source("t-malformed", ("iam:GetThing", "iam:ListThings"), malformed))
+    monkeypatch.setitem(SOURCES, "t-no-actions", Source("t-no-actions", (), malformed))
+    monkeypatch.setitem(SOURCES, "t-expired", Source("t-expired", ("iam:GetThing",), expired))
+    collector = Collector(_bare_context(profile="auditor"))
+    actions = {}
+    for name in ("t-malformed", "t-no-actions", "t-expired"):
+        with pytest.raises(SourceFailed) as failed:
+            collector.get(name)
+        actions[name] = failed.value.error.action
+    assert actions == {"t-malformed": "iam:GetThing", "t-no-actions": "t-no-actions", "t-expired": "iam:GetThing"}
+    assert "aws sso login --profile auditor" in collector.errors["t-expired"].message
+
+
+def test_each_call_is_logged_as_boto3_code_under_the_source_that_made_it(load):
+    account = load("demo")
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1")
+    assert set(ctx.call("sts", "GetCallerIdentity")) == {"UserId", "Account", "Arn"}  # no ResponseMetadata
+    ctx.source = "t-logger"
+    ctx.call("iam", "ListUsers", PathPrefix="/", MaxItems=5)
+    matched = ctx.call("logs", "TestMetricFilter", "eu-west-1", filterPattern="{ $.eventName = x }",
+                       logEventMessages=['{"eventName": "x"}'])
+    assert len(matched["matches"]) == 1
+    event = samples.signin_event(samples.SIGNIN_DETAIL_TYPES[0], account.account_id)
+    ctx.call("events", "TestEventPattern", "us-east-1", EventPattern='{"source": ["aws.signin"]}', Event=event)
+    lines = ["iam.list_users(PathPrefix='/', MaxItems=5)",
+             "logs.test_metric_filter(filterPattern='{ $.eventName = x }')  # eu-west-1",  # the samples left out
+             "events.test_event_pattern(EventPattern='{\"source\": [\"aws.signin\"]}')  # us-east-1"]
+    assert ctx.source_log == {"": ["sts.get_caller_identity()"], "t-logger": lines}
+    assert ctx.log == ["sts.get_caller_identity()", *lines]
+    assert ctx.calls == ["sts:GetCallerIdentity", "iam:ListUsers", "logs:TestMetricFilter", "events:TestEventPattern"]
+
+
+def test_a_failed_call_names_its_region_only_when_it_is_not_the_home_region(load, emulator):
+    account = load("demo")
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1", profile="auditor")
+    emulator.fail("sts:GetCallerIdentity", code="ExpiredToken")
+    errors = {}
+    for region in (None, "us-east-1", "eu-west-1"):
+        with pytest.raises(SourceFailed) as failed:
+            ctx.call("sts", "GetCallerIdentity", region)
+        errors[region] = failed.value.error
+    home = "the credentials have expired (ExpiredToken): run `aws sso login --profile auditor`"
+    assert {r: (e.kind, e.action, e.message, e.region) for r, e in errors.items()} == {
+        None: ("ExpiredCredentials", "sts:GetCallerIdentity", home, None),
+        "us-east-1": ("ExpiredCredentials", "sts:GetCallerIdentity", home, None),
+        "eu-west-1": ("ExpiredCredentials", "sts:GetCallerIdentity", f"{home} (in eu-west-1)", "eu-west-1"),
+    }
+    assert errors[None].fatal and not errors["eu-west-1"].fatal  # one extra region's failure is not the scan's
+
+
+def test_one_client_per_service_region_and_session(load):
+    account = load("demo")
+    ctx = Context(session=account.session(), config=AuditConfig(), region="us-east-1", root_session=account.session(),
+                  retry_mode="adaptive", workers=7)
+    sts = ctx.client("sts")
+    assert ctx.client("sts") is sts and ctx.client("sts", "us-east-1") is sts
+    west = ctx.client("sts", "eu-west-1")
+    assert west is not sts and west.meta.region_name == "eu-west-1" and sts.meta.region_name == "us-east-1"
+    root = ctx.client("sts", root=True)
+    assert root is not sts and ctx.client("sts", root=True) is root
+    assert sts.meta.config.retries["mode"] == "adaptive" and sts.meta.config.max_pool_connections == 7
+
+
+def test_a_page_without_its_list_still_leads_to_the_next_page():
+    """In JSON answers AWS leaves an empty list out, so a page may carry only the token (the Stubber plays it: moto
+    always sends the list)."""
+    import boto3
+    from botocore.stub import Stubber
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    ctx = Context(session=session, config=AuditConfig(), region="us-east-1")
+    client = session.client("logs", endpoint_url="http://127.0.0.1:9")  # never reached: the Stubber answers
+    ctx._clients[("logs", "us-east-1", False)] = client
+    stub = Stubber(client)
+    only = {"filterName": "only", "filterPattern": "x", "logGroupName": "g",
+            "metricTransformations": [{"metricName": "m", "metricNamespace": "n", "metricValue": "1"}]}
+    stub.add_response("describe_metric_filters", {"nextToken": "t1"}, {"logGroupName": "g"})
+    stub.add_response("describe_metric_filters", {"metricFilters": [only]}, {"logGroupName": "g", "nextToken": "t1"})
+    with stub:
+        assert ctx.paginate("logs", "DescribeMetricFilters", "metricFilters", logGroupName="g") == [only]
+        stub.assert_no_pending_responses()

@@ -100,3 +100,101 @@ def test_summary_line_counts_errors(load, emulator, capsys, tmp_path):
                          "--checks", "root-no-access-keys,root-not-recently-used,security-contact-registered")
     assert code == 1
     assert printed.strip() == f"wrote json report to {out}: 1 PASS, 1 FAIL, 1 ERROR"
+
+
+# ---------------------------------------------- engine.py: scan's own session (mutation, issue 16)
+
+
+def test_a_scan_that_makes_its_session_gives_it_the_region_asked_for(load, emulator, monkeypatch):
+    """`rootaudit scan --region R` with no AWS_REGION set: rejected credentials are explained with R in mind (an
+    opt-in region), not as "no region is set"."""
+    import os
+
+    from rootaudit.engine import scan
+
+    load("demo")
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(var)
+    emulator.fail("sts:GetCallerIdentity", code="InvalidClientTokenId")
+    report = scan(region="eu-west-1", check_ids=["caller-not-root"], now=WHEN)
+    assert report.exit_code() == 2
+    assert report.aborted.startswith("AWS rejected the credentials in eu-west-1 (InvalidClientTokenId): check that "
+                                      "eu-west-1 is enabled for this account"), report.aborted
+    assert report.generated_at == WHEN and report.calls == ["sts:GetCallerIdentity"]
+    assert report.endpoint == os.environ["AWS_ENDPOINT_URL"]  # the emulator, as the standard variable says
+
+
+def test_scan_hands_its_settings_to_the_context_every_fetcher_reads(load, monkeypatch):
+    """What a caller of scan() asks for (region, retry mode, worker bound, root session, preset evidence, links,
+    time) is what the fetchers and the findings get; a registered source reports the context it was given."""
+    from dataclasses import replace
+
+    import boto3
+
+    from rootaudit.checks import BY_ID
+    from rootaudit.config import AuditConfig
+    from rootaudit.engine import scan
+    from rootaudit.evidence.registry import SOURCES, Source
+    from rootaudit.findings import Verdict
+
+    account = load("demo")
+    root_session = object()  # never called: the probe only compares it
+
+    def probe(ctx, ev):
+        return {"region": ctx.region, "retry": ctx.client("sts").meta.config.retries["mode"], "workers": ctx.workers,
+                "root": ctx.root_session is root_session, "profile": ctx.profile, "preset": ev.get("t-preset"),
+                "limit": ctx.config.credential_report_timeout_seconds}
+
+    monkeypatch.setitem(SOURCES, "t-probe", Source("t-probe", ("sts:GetCallerIdentity",), probe, ("t-preset",)))
+    monkeypatch.setitem(SOURCES, "t-preset", Source("t-preset", (), lambda ctx, ev: "fetched"))
+    check = replace(BY_ID["caller-not-root"], sources=("t-probe",),
+                    evaluate=lambda ev, cfg: Verdict(Status.PASS, "probed", ev["t-probe"]))
+    west = boto3.Session(aws_access_key_id=account.credentials["AccessKeyId"],
+                         aws_secret_access_key=account.credentials["SecretAccessKey"],
+                         aws_session_token=account.credentials.get("SessionToken"), region_name="eu-west-1")
+    config = AuditConfig(credential_report_timeout_seconds=7)
+    asked = scan(west, config, ["root-mfa-enabled"], checks=[check], profile="auditor", region="ap-southeast-2",
+                 preset={"t-preset": "preset"}, root_session=root_session, retry_mode="adaptive", workers=3,
+                 handbook_url="https://handbook.example.org/", now=WHEN)
+    [finding] = asked.findings
+    assert finding.evidence == {"region": "ap-southeast-2", "retry": "adaptive", "workers": 3, "root": True,
+                                "profile": "auditor", "preset": "preset", "limit": 7}
+    assert (finding.check_id, finding.reason, finding.docs_url, finding.account_id) == (
+        "caller-not-root", "probed", "https://handbook.example.org/checks/caller-not-root/", account.account_id)
+    assert (asked.account_id, asked.generated_at, asked.aborted) == (account.account_id, WHEN, None)
+    assert asked.caller_arn == account.client("sts").get_caller_identity()["Arn"]
+    assert asked.calls == ["sts:GetCallerIdentity"]  # the caller's; the probe only opens a client
+
+    [default] = scan(west, checks=[check]).findings  # the session's region; the defaults of everything else
+    assert default.evidence == {"region": "eu-west-1", "retry": "standard", "workers": 12, "root": False,
+                                "profile": None, "preset": "fetched",
+                                "limit": AuditConfig().credential_report_timeout_seconds}
+    assert default.docs_url == "https://root-handbook.example.com/checks/caller-not-root/"
+
+
+def test_a_config_file_that_cannot_be_read_aborts_the_scan_naming_the_first_call(monkeypatch, tmp_path):
+    from rootaudit.engine import scan
+
+    broken = tmp_path / "config"
+    broken.write_text("[profile auditor\nregion = eu-west-1\n")  # the section header is never closed
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    report = scan(profile="auditor", check_ids=["caller-not-root", "root-mfa-enabled"], now=WHEN)
+    assert report.aborted == f"sts:GetCallerIdentity failed: Unable to parse config file: {broken}"
+    assert [(f.check_id, f.status, f.reason) for f in report.findings] == [
+        ("caller-not-root", Status.ERROR, report.aborted), ("root-mfa-enabled", Status.ERROR, report.aborted)]
+    assert report.generated_at == WHEN and report.exit_code() == 2
+
+
+def test_a_malformed_endpoint_aborts_the_scan_before_any_call(load, monkeypatch):
+    from rootaudit.engine import scan
+
+    account = load("demo")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "127.0.0.1 port 5000")  # no scheme, a space: botocore refuses it
+    report = scan(session=account.session(), check_ids=["caller-not-root", "root-mfa-enabled"], now=WHEN,
+                  handbook_url="https://handbook.example.org/")
+    assert report.aborted == ("sts:GetCallerIdentity failed unexpectedly: ValueError: "
+                              "Invalid endpoint: 127.0.0.1 port 5000")
+    assert [(f.check_id, f.status, f.reason, f.docs_url) for f in report.findings] == [
+        (c, Status.ERROR, report.aborted, f"https://handbook.example.org/checks/{c}/")
+        for c in ("caller-not-root", "root-mfa-enabled")]
+    assert report.generated_at == WHEN and report.calls == [] and report.exit_code() == 2

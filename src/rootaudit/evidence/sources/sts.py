@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .. import clients
 from ..errors import SourceFailed
 from ..registry import register
 
@@ -27,7 +28,8 @@ def _caller(ctx: Context, ev: Collector) -> dict:
         err = failed.error
         if err.kind == "InvalidCredentials":
             why = err.message.split("(", 1)[-1].split(")", 1)[0]
-            hint = _REGION_HINT if getattr(ctx.session, "region_name", None) else _NO_REGION_HINT
+            # region_of, not .region_name: the CLI's own session is botocore's, which has no region_name
+            hint = _REGION_HINT if clients.region_of(ctx.session) else _NO_REGION_HINT
             raise SourceFailed(replace(err, message=hint.format(region=ctx.region, why=why))) from None
         raise
     return caller_record(r.get("Account"), r.get("Arn", ""), r.get("UserId"))
