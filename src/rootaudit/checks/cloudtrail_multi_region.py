@@ -104,7 +104,10 @@ CHECK = Check(
             "and write management events (basic or advanced selectors). A member account may be refused "
             "GetEventSelectors on the management account's organization trail; it is then judged from what "
             "DescribeTrails shows (default selectors log all management events), and MANUAL names what could not "
-            "be read.",
+            "be read. In an org scan run from the management account, that account reads its organization trail's "
+            "status and selectors once, as the owner, for every member. A trail whose status could not be read is "
+            "never called \"not logging\": the reason names what could not be read (ERROR, unless what was read "
+            "already rules the trail out).",
     statuses={Status.PASS: "such a trail exists", Status.FAIL: "no trail qualifies; the reason lists why each fails",
               Status.MANUAL: "only the management account's organization trail may qualify, and this member could "
                              "not read all of its settings",
