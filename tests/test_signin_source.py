@@ -16,6 +16,7 @@ from rootaudit.checks import BY_ID
 from rootaudit.config import AuditConfig
 from rootaudit.engine import evaluate_check
 from rootaudit.evidence.collector import Collector, Context
+from rootaudit.evidence.errors import SourceFailed
 from rootaudit.findings import Status
 
 
@@ -70,3 +71,24 @@ def test_allow_list_policy_restricts_root(stubbed):
                                                                 "signin_rcps": {"status": "management"},
                                                                 "now": NOW}, cfg)
     assert verdict.status == Status.PASS and "only from 203.0.113.0/24" in verdict.reason, verdict.reason
+
+
+# ------------------------------------------------------------------- mutation cases: the Sign-In source (issue 16)
+
+def test_a_configured_endpoint_with_a_path_is_prefixed_once(monkeypatch):
+    """The source pins its cached Sign-In client on every use (checking the operations, then each read): the
+    configured endpoint's path (a proxy's prefix) must still be added once, not once per pin. Nothing is sent:
+    the request is stopped before it leaves, where its address is final."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/proxy/")
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="us-east-1")
+    ctx = Context(session=session, config=AuditConfig(), region="us-east-1")
+    seen = []
+
+    def stop(request, **_):
+        seen.append(request.url)
+        raise RuntimeError("stopped before sending")
+
+    ctx.client("signin", "us-east-1").meta.events.register("before-send.signin", stop)
+    with pytest.raises(SourceFailed, match="stopped before sending"):
+        Collector(ctx, preset={"caller": caller(), "organization": None}).get("signin_console")
+    assert seen == ["http://127.0.0.1:9/proxy/get-console-authorization-configuration"]
