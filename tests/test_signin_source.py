@@ -92,3 +92,30 @@ def test_a_configured_endpoint_with_a_path_is_prefixed_once(monkeypatch):
     with pytest.raises(SourceFailed, match="stopped before sending"):
         Collector(ctx, preset={"caller": caller(), "organization": None}).get("signin_console")
     assert seen == ["http://127.0.0.1:9/proxy/get-console-authorization-configuration"]
+
+
+def test_the_authorization_evidence_says_what_aws_answered_and_whether_it_was_ever_configured(stubbed):
+    """The finding's evidence shows the switch as AWS reported it: its scope and target when configured, and the
+    documented default ("off", never configured, no scope) when AWS answers ResourceNotFoundException."""
+    ctx, stub = stubbed
+    stub.add_response("get_console_authorization_configuration",
+                      {"targetId": ACCOUNT, "scope": "ACCOUNT", "consoleAuthorizationEnabled": True}, {})
+    stub.add_client_error("get_resource_policy", "ResourceNotFoundException", http_status_code=404,
+                          modeled_fields={"error": "RESOURCE_NOT_FOUND", "message": "no policy"})
+    assert _collect(ctx)["authorization"] == {"enabled": True, "scope": "ACCOUNT", "target": ACCOUNT,
+                                              "configured": True}
+    stub.assert_no_pending_responses()
+
+
+def test_an_organization_never_configured_is_off_for_that_organization(stubbed):
+    """From the management account the organization's switch is asked for with the organization's id; never set,
+    it reads as off for that organization (not for the account), with no scope."""
+    ctx, stub = stubbed
+    stub.add_client_error("get_console_authorization_configuration", "ResourceNotFoundException", http_status_code=404,
+                          modeled_fields={"error": "RESOURCE_NOT_FOUND", "message": "not found"},
+                          expected_params={"targetId": "o-exampleorgid"})
+    org = {"id": "o-exampleorgid", "master_account_id": ACCOUNT}
+    value = Collector(ctx, preset={"caller": caller(), "organization": org}).get("signin_rcps")
+    assert value == {"status": "management", "organization_authorization": {
+        "enabled": False, "scope": None, "target": "o-exampleorgid", "configured": False}}
+    stub.assert_no_pending_responses()
