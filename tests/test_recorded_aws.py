@@ -276,3 +276,18 @@ def test_aws_example_summary_without_account_password_present_says_what_that_mea
     mfa = got["root-mfa-enabled"]
     assert mfa.status.value == "FAIL" and "access keys" in mfa.reason
     assert "did not report AccountPasswordPresent" in mfa.reason and "cannot tell" in mfa.reason
+
+
+# ---------------------------------------------------- mutation cases: the evidence sources and samples (issue 16)
+
+def test_an_unreadable_topic_is_recorded_with_its_error_kind_and_owner():
+    """The evidence names why a topic could not be read and which account owns it (where to look instead)."""
+    from recorded import collector
+
+    central = "arn:aws:sns:us-east-1:999999999999:org-security-alerts"
+    col, session = collector({**CALLER, **chain(alarms="DescribeAlarms--API_DescribeAlarms--central-topic-only",
+                                                 topics=("ListSubscriptionsByTopic--API_ListSubscriptionsByTopic"
+                                                         "--not-found",))})
+    topic = col.get("root_usage_monitoring")["topics"][central]
+    assert (set(topic), topic["kind"], topic["account"]) == ({"error", "kind", "account"}, "NotFound", "999999999999")
+    assert "Topic does not exist" in topic["error"] and session.pending() == {}
