@@ -77,9 +77,9 @@ def test_allow_list_policy_restricts_root(stubbed):
 
 def test_a_configured_endpoint_with_a_path_is_prefixed_once(monkeypatch):
     """The source pins its cached Sign-In client on every use (checking the operations, then each read): the
-    configured endpoint's path (a proxy's prefix) must still be added once, not once per pin. Nothing is sent:
-    the request is stopped before it leaves, where its address is final."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/proxy/")
+    configured endpoint's path (a proxy's prefix, whatever its last letter) must still be added once, not once
+    per pin. Nothing is sent: the request is stopped before it leaves, where its address is final."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/stage/PREFIX/")
     session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="us-east-1")
     ctx = Context(session=session, config=AuditConfig(), region="us-east-1")
     seen = []
@@ -91,7 +91,7 @@ def test_a_configured_endpoint_with_a_path_is_prefixed_once(monkeypatch):
     ctx.client("signin", "us-east-1").meta.events.register("before-send.signin", stop)
     with pytest.raises(SourceFailed, match="stopped before sending"):
         Collector(ctx, preset={"caller": caller(), "organization": None}).get("signin_console")
-    assert seen == ["http://127.0.0.1:9/proxy/get-console-authorization-configuration"]
+    assert seen == ["http://127.0.0.1:9/stage/PREFIX/get-console-authorization-configuration"]
 
 
 def test_the_authorization_evidence_says_what_aws_answered_and_whether_it_was_ever_configured(stubbed):
