@@ -119,3 +119,26 @@ def test_an_organization_never_configured_is_off_for_that_organization(stubbed):
     assert value == {"status": "management", "organization_authorization": {
         "enabled": False, "scope": None, "target": "o-exampleorgid", "configured": False}}
     stub.assert_no_pending_responses()
+
+
+def test_a_switch_that_is_not_a_boolean_is_an_error_not_off(stubbed):
+    """AWS's model makes consoleAuthorizationEnabled a boolean, so Stubber refuses anything else; the string "true"
+    (a proxy or an emulator that quotes it) is put in after parsing. It must not be read as "off" (a FAIL that
+    blames the account): the check says it could not tell."""
+    ctx, stub = stubbed
+    stub.add_response("get_console_authorization_configuration",
+                      {"targetId": ACCOUNT, "scope": "ACCOUNT", "consoleAuthorizationEnabled": True})
+    stub.add_client_error("get_resource_policy", "ResourceNotFoundException", http_status_code=404,
+                          modeled_fields={"error": "RESOURCE_NOT_FOUND", "message": "no policy"})
+
+    def quoted(parsed, **_):
+        parsed["consoleAuthorizationEnabled"] = "true"
+
+    ctx.client("signin", "us-east-1").meta.events.register(
+        "after-call.signin.GetConsoleAuthorizationConfiguration", quoted)
+    value = _collect(ctx)
+    assert value["authorization"]["enabled"] is None
+    verdict = evaluate_check(BY_ID["root-sign-in-restricted"], {"signin_console": value,
+                                                                "signin_rcps": {"status": "no-organization"},
+                                                                "now": NOW}, AuditConfig())
+    assert verdict.status == Status.ERROR and "did not say whether" in verdict.reason, verdict.reason
