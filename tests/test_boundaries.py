@@ -272,3 +272,20 @@ def test_parse_time_keeps_offsets_and_reads_naive_as_utc():
     for bad in ("yesterday", 5, ["2026-01-01"]):
         with pytest.raises(ValueError):
             parse_time(bad)
+
+
+# ---------------------------------------------------- mutation cases: the evidence sources and samples (issue 16)
+
+def test_a_source_given_by_a_content_filter_is_tested_not_pruned(load, emulator):
+    """Only a 'source' list of plain strings can be pruned without asking AWS; a content filter (here a prefix)
+    may match aws.signin, so TestEventPattern decides."""
+    import json
+
+    account = load("standalone")
+    events = emulator.client("events", account.account_id)
+    pattern = {"source": [{"prefix": "aws.sign"}], "detail-type": ["AWS Console Sign In via CloudTrail"]}
+    events.put_rule(Name="by-prefix", EventPattern=json.dumps(pattern))
+    ctx = _ctx(account)
+    found = collector.Collector(ctx).get("eventbridge")["us-east-1"]
+    assert [r["name"] for r in found["rules"] if r["name"] == "by-prefix"] == ["by-prefix"], found
+    assert any(line.startswith("events.test_event_pattern(EventPattern='{\"source\": [{\"prefix\"") for line in ctx.log)
