@@ -289,3 +289,17 @@ def test_a_source_given_by_a_content_filter_is_tested_not_pruned(load, emulator)
     found = collector.Collector(ctx).get("eventbridge")["us-east-1"]
     assert [r["name"] for r in found["rules"] if r["name"] == "by-prefix"] == ["by-prefix"], found
     assert any(line.startswith("events.test_event_pattern(EventPattern='{\"source\": [{\"prefix\"") for line in ctx.log)
+
+
+def test_a_sign_in_rule_that_does_not_match_does_not_stop_the_next(load, emulator):
+    """A rule for aws.signin events of another kind is tested and skipped; the rules listed after it still are."""
+    import json
+
+    account = load("standalone")
+    events = emulator.client("events", account.account_id)
+    for name, detail_type in (("a-signin-other", "AWS API Call via CloudTrail"),
+                              ("z-root-signin", "AWS Console Sign In via CloudTrail")):
+        events.put_rule(Name=name, EventPattern=json.dumps({"source": ["aws.signin"], "detail-type": [detail_type]}))
+    found = collector.Collector(_ctx(account)).get("eventbridge")["us-east-1"]
+    names = [r["name"] for r in found["rules"]]
+    assert "z-root-signin" in names and "a-signin-other" not in names, found

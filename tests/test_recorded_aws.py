@@ -291,3 +291,33 @@ def test_an_unreadable_topic_is_recorded_with_its_error_kind_and_owner():
     topic = col.get("root_usage_monitoring")["topics"][central]
     assert (set(topic), topic["kind"], topic["account"]) == ({"error", "kind", "account"}, "NotFound", "999999999999")
     assert "Topic does not exist" in topic["error"] and session.pending() == {}
+
+
+def test_a_china_region_rule_is_tested_with_a_sign_in_of_that_partition():
+    """The sample sign-in sent to TestEventPattern carries the caller's partition (arn:aws-cn:...:root), so a rule
+    pinned to the root ARN is judged on the event AWS would really deliver there. Stubber checks the exact event."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from recorded import ACCOUNT, fixture
+    from rootaudit.evidence.collector import Collector, Context
+
+    region = "cn-north-1"
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=region)
+    ctx = Context(session=session, config=AuditConfig(signin_regions=(region,)), region=region)
+    stub = Stubber(ctx.client("events", region))
+    rules = fixture("events", "ListRules--API_ListRules--root-signin")["data"]
+    stub.add_response("list_rules", rules, {"EventBusName": "default"})
+    event = samples.signin_event(samples.SIGNIN_DETAIL_TYPE, ACCOUNT, region, "aws-cn")
+    assert "arn:aws-cn:iam::111111111111:root" in event
+    stub.add_response("test_event_pattern", {"Result": True},
+                      {"EventPattern": rules["Rules"][0]["EventPattern"], "Event": event})
+    stub.add_response("list_targets_by_rule", fixture("events", "ListTargetsByRule--API_ListTargetsByRule--sns-topic")
+                      ["data"], {"Rule": "root-signin", "EventBusName": "default"})
+    stub.activate()
+    caller = {"account": ACCOUNT, "arn": f"arn:aws-cn:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws-cn"}
+    found = Collector(ctx, preset={"caller": caller}).get("eventbridge")
+    assert found == {region: {"role": "required", "rules": [
+        {"name": "root-signin", "state": "ENABLED", "matches": [samples.SIGNIN_DETAIL_TYPE], "fires": True,
+         "targets": 1}]}}
+    stub.assert_no_pending_responses()
