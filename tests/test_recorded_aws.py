@@ -321,3 +321,32 @@ def test_a_china_region_rule_is_tested_with_a_sign_in_of_that_partition():
         {"name": "root-signin", "state": "ENABLED", "matches": [samples.SIGNIN_DETAIL_TYPE], "fires": True,
          "targets": 1}]}}
     stub.assert_no_pending_responses()
+
+
+def test_virtual_mfa_dates_are_iso_and_an_absent_date_stays_absent():
+    """EnableDate is optional in IAM's model (Stubber accepts a device without it): the evidence then says None
+    rather than the source failing; a present date is written as ISO 8601 with its offset."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    stub = Stubber(ctx.client("iam"))
+    alice, bob = ("arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/bob")
+
+    def user(arn):
+        return {"Path": "/", "UserName": arn.rsplit("/")[-1], "UserId": "AIDAEXAMPLEEXAMPLE0" + arn[-1],
+                "Arn": arn, "CreateDate": NOW}
+
+    stub.add_response("list_virtual_mfa_devices", {"IsTruncated": False, "VirtualMFADevices": [
+        {"SerialNumber": "arn:aws:iam::111111111111:mfa/alice", "User": user(alice), "EnableDate": NOW},
+        {"SerialNumber": "arn:aws:iam::111111111111:mfa/bob", "User": user(bob)}]}, {"AssignmentStatus": "Assigned"})
+    stub.activate()
+    devices = Collector(ctx).get("virtual_mfa")
+    assert devices == [
+        {"serial": "arn:aws:iam::111111111111:mfa/alice", "user_arn": alice,
+         "enable_date": "2026-11-29T12:00:00+00:00"},
+        {"serial": "arn:aws:iam::111111111111:mfa/bob", "user_arn": bob, "enable_date": None}]
+    stub.assert_no_pending_responses()

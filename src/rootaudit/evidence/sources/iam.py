@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else None)
+    """botocore parses every timestamp of the IAM model into a datetime; an absent one stays absent."""
+    return value.isoformat() if value is not None else None
 
 
 _SUMMARY_KEYS = ("AccountMFAEnabled", "AccountAccessKeysPresent", "AccountPasswordPresent",
