@@ -350,3 +350,42 @@ def test_virtual_mfa_dates_are_iso_and_an_absent_date_stays_absent():
          "enable_date": "2026-11-29T12:00:00+00:00"},
         {"serial": "arn:aws:iam::111111111111:mfa/bob", "user_arn": bob, "enable_date": None}]
     stub.assert_no_pending_responses()
+
+
+def test_a_filter_without_a_pattern_tests_the_empty_pattern_and_an_answer_without_matches_is_none():
+    """Both fields are optional in CloudWatch Logs' model (Stubber accepts their absence): a filter whose pattern
+    is not returned is tested with the empty pattern (which matches every event), and a TestMetricFilter answer
+    without `matches` means nothing matched, not a failure of the whole source."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from recorded import ACCOUNT
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    logs, cloudwatch = Stubber(ctx.client("logs", E1)), Stubber(ctx.client("cloudwatch", E1))
+    metric = [{"metricName": "All", "metricNamespace": "CIS", "metricValue": "1"}]
+    logs.add_response("describe_metric_filters", {"metricFilters": [
+        {"filterName": "everything", "logGroupName": "trail-logs", "metricTransformations": metric},
+        {"filterName": "nobody", "filterPattern": '{ $.userIdentity.type = "Nobody" }', "logGroupName": "trail-logs",
+         "metricTransformations": metric}]}, {"logGroupName": "trail-logs"})
+    sent = [json.dumps(m["record"]) for m in samples.metric_filter_messages(ACCOUNT, "aws")]
+    logs.add_response("test_metric_filter", {"matches": [{"eventNumber": i, "eventMessage": text}
+                                                         for i, text in enumerate(sent)]},
+                      {"filterPattern": "", "logEventMessages": sent})
+    logs.add_response("test_metric_filter", {}, {"filterPattern": '{ $.userIdentity.type = "Nobody" }',
+                                                 "logEventMessages": sent})
+    cloudwatch.add_response("describe_alarms", {"MetricAlarms": []}, {})
+    logs.activate()
+    cloudwatch.activate()
+    trail = {"multi_region": True, "is_logging": True, "management_events": {"read": True, "write": True},
+             "log_group_arn": f"arn:aws:logs:{E1}:{ACCOUNT}:log-group:trail-logs:*"}
+    caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
+    found = Collector(ctx, preset={"caller": caller, "trails": [trail]}).get("root_usage_monitoring")
+    labels = [m["label"] for m in samples.metric_filter_messages()]
+    assert [(f["name"], f["pattern"], f["matched"], f["matches_root"], f["matches_non_root"])
+            for f in found["filters"]] == [("everything", None, labels, True, True),
+                                           ("nobody", '{ $.userIdentity.type = "Nobody" }', [], False, False)]
+    logs.assert_no_pending_responses()
+    cloudwatch.assert_no_pending_responses()
