@@ -353,9 +353,10 @@ def test_virtual_mfa_dates_are_iso_and_an_absent_date_stays_absent():
 
 
 def test_a_filter_without_a_pattern_tests_the_empty_pattern_and_an_answer_without_matches_is_none():
-    """Both fields are optional in CloudWatch Logs' model (Stubber accepts their absence): a filter whose pattern
-    is not returned is tested with the empty pattern (which matches every event), and a TestMetricFilter answer
-    without `matches` means nothing matched, not a failure of the whole source."""
+    """These fields are optional in CloudWatch Logs' model (Stubber accepts their absence): a filter whose pattern
+    is not returned is tested with the empty pattern (which matches every event), one without transformations
+    feeds no metric, and a TestMetricFilter answer without `matches` means nothing matched; none of them fails
+    the whole source."""
     import boto3
     from botocore.stub import Stubber
 
@@ -368,8 +369,8 @@ def test_a_filter_without_a_pattern_tests_the_empty_pattern_and_an_answer_withou
     metric = [{"metricName": "All", "metricNamespace": "CIS", "metricValue": "1"}]
     logs.add_response("describe_metric_filters", {"metricFilters": [
         {"filterName": "everything", "logGroupName": "trail-logs", "metricTransformations": metric},
-        {"filterName": "nobody", "filterPattern": '{ $.userIdentity.type = "Nobody" }', "logGroupName": "trail-logs",
-         "metricTransformations": metric}]}, {"logGroupName": "trail-logs"})
+        {"filterName": "nobody", "filterPattern": '{ $.userIdentity.type = "Nobody" }', "logGroupName": "trail-logs"}]},
+                      {"logGroupName": "trail-logs"})
     sent = [json.dumps(m["record"]) for m in samples.metric_filter_messages(ACCOUNT, "aws")]
     logs.add_response("test_metric_filter", {"matches": [{"eventNumber": i, "eventMessage": text}
                                                          for i, text in enumerate(sent)]},
@@ -384,8 +385,9 @@ def test_a_filter_without_a_pattern_tests_the_empty_pattern_and_an_answer_withou
     caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
     found = Collector(ctx, preset={"caller": caller, "trails": [trail]}).get("root_usage_monitoring")
     labels = [m["label"] for m in samples.metric_filter_messages()]
-    assert [(f["name"], f["pattern"], f["matched"], f["matches_root"], f["matches_non_root"])
-            for f in found["filters"]] == [("everything", None, labels, True, True),
-                                           ("nobody", '{ $.userIdentity.type = "Nobody" }', [], False, False)]
+    assert [(f["name"], f["pattern"], f["metrics"], f["matched"], f["matches_root"], f["matches_non_root"])
+            for f in found["filters"]] == [
+        ("everything", None, [{"name": "All", "namespace": "CIS"}], labels, True, True),
+        ("nobody", '{ $.userIdentity.type = "Nobody" }', [], [], False, False)]
     logs.assert_no_pending_responses()
     cloudwatch.assert_no_pending_responses()
