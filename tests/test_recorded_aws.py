@@ -391,3 +391,25 @@ def test_a_filter_without_a_pattern_tests_the_empty_pattern_and_an_answer_withou
         ("nobody", '{ $.userIdentity.type = "Nobody" }', [], [], False, False)]
     logs.assert_no_pending_responses()
     cloudwatch.assert_no_pending_responses()
+
+
+def test_a_denied_account_summary_outside_an_org_scan_is_reported_as_denied():
+    """Without the org scan's AssumeRoot session there is nothing to fall back to: the denial itself is reported
+    (kind and action), not a failure of some second attempt."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from rootaudit.evidence.collector import Collector, Context
+    from rootaudit.evidence.errors import SourceFailed
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    stub = Stubber(ctx.client("iam"))
+    stub.add_client_error("get_account_summary", "AccessDenied", "not authorized to perform iam:GetAccountSummary",
+                          http_status_code=403)
+    stub.activate()
+    with pytest.raises(SourceFailed) as raised:
+        Collector(ctx).get("account_summary")
+    assert (raised.value.error.kind, raised.value.error.action) == ("AccessDenied", "iam:GetAccountSummary")
+    assert ctx.calls == ["iam:GetAccountSummary"]
+    stub.assert_no_pending_responses()
