@@ -413,3 +413,52 @@ def test_a_denied_account_summary_outside_an_org_scan_is_reported_as_denied():
     assert (raised.value.error.kind, raised.value.error.action) == ("AccessDenied", "iam:GetAccountSummary")
     assert ctx.calls == ["iam:GetAccountSummary"]
     stub.assert_no_pending_responses()
+
+
+def test_only_a_trail_known_to_log_read_and_write_management_events_has_its_log_group_read():
+    """A trail known to log only read or only write management events cannot be the CIS trail: its log group is
+    not read at all (no call), so it cannot fail the alarm check on its own."""
+    import boto3
+
+    from recorded import ACCOUNT
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    trails = [{"multi_region": True, "is_logging": True, "management_events": {"read": read, "write": not read},
+               "log_group_arn": f"arn:aws:logs:{E1}:{ACCOUNT}:log-group:{name}:*"}
+              for name, read in (("read-only", True), ("write-only", False))]
+    caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
+    found = Collector(ctx, preset={"caller": caller, "trails": trails}).get("root_usage_monitoring")
+    assert found == {"log_groups": [], "filters": [], "alarms": [], "topics": {}} and ctx.calls == []
+
+
+MGMT = {"Field": "eventCategory", "Equals": ["Management"]}
+
+
+@pytest.mark.parametrize("selectors,expected", [
+    ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]}, (True, True)),
+    ({"EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}]}, (True, False)),
+    ({"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}, (False, True)),
+    ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]}, (False, False)),
+    ({"EventSelectors": [{}]}, (True, True)),  # both fields optional in the model; AWS's defaults are All and true
+    ({"EventSelectors": [{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}]}, (True, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT]}]}, (True, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]},
+     (True, False)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["false"]}]}]},
+     (False, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]},
+                                 {"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]},
+     (True, False)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]},
+     (False, False)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": []}]}, (False, False)),
+    ({}, (False, False)),
+])
+def test_management_events_read_from_every_selector_form(selectors, expected):
+    """GetEventSelectors answers either basic or advanced selectors (API reference); each says which management
+    events (read, write) the trail logs, the omitted fields taking AWS's documented defaults."""
+    from rootaudit.evidence.sources.cloudtrail import _mgmt_events
+
+    assert _mgmt_events(selectors) == {"read": expected[0], "write": expected[1]}
