@@ -443,6 +443,7 @@ MGMT = {"Field": "eventCategory", "Equals": ["Management"]}
     ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]}, (False, False)),
     ({"EventSelectors": [{}]}, (True, True)),  # both fields optional in the model; AWS's defaults are All and true
     ({"EventSelectors": [{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}]}, (True, True)),
+    ({"EventSelectors": [{"ReadWriteType": "WriteOnly"}, {"ReadWriteType": "ReadOnly"}]}, (True, True)),
     ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT]}]}, (True, True)),
     ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]},
      (True, False)),
@@ -451,6 +452,10 @@ MGMT = {"Field": "eventCategory", "Equals": ["Management"]}
     ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]},
                                  {"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]},
      (True, False)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["false"]}]},
+                                 {"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]}, (True, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]},
+                                 {"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["false"]}]}]}, (True, True)),
     ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]},
      (False, False)),
     ({"AdvancedEventSelectors": [{"FieldSelectors": []}]}, (False, False)),
