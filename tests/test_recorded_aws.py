@@ -466,3 +466,35 @@ def test_management_events_read_from_every_selector_form(selectors, expected):
     from rootaudit.evidence.sources.cloudtrail import _mgmt_events
 
     assert _mgmt_events(selectors) == {"read": expected[0], "write": expected[1]}
+
+
+def test_the_trail_evidence_is_what_describe_trails_and_its_status_calls_said():
+    """Each trail's record, field by field, from AWS's example answers: a local multi-region trail read in full,
+    and a member's view of the management account's organization trail (owner from its ARN, the refused
+    GetEventSelectors recorded as unread rather than as an error)."""
+    from recorded import collector
+
+    local = {("cloudtrail", E1): LOCAL_TRAIL[("cloudtrail", E1)]}
+    col, session = collector({**CALLER, **local})
+    assert col.get("trails") == [{
+        "name": "management-events", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/management-events",
+        "home_region": "us-east-1", "owner_account": "111111111111", "multi_region": True,
+        "organization_trail": False,
+        "log_group_arn": "arn:aws:logs:us-east-1:111111111111:log-group:CloudTrail/DefaultLogGroup:*",
+        "is_logging": True, "management_events": {"read": True, "write": True}}]
+    assert session.pending() == {}
+    org = {("cloudtrail", E1): ["DescribeTrails--API_DescribeTrails--organization-trail-from-member",
+                                "GetTrailStatus--API_GetTrailStatus--logging",
+                                "GetEventSelectors--API_GetEventSelectors--arn-of-another-account"]}
+    col, session = collector({**CALLER, **org})
+    [trail] = col.get("trails")
+    unread = trail.pop("unread")
+    assert trail == {
+        "name": "aws-controltower-BaselineCloudTrail",
+        "arn": "arn:aws:cloudtrail:us-east-1:222222222222:trail/aws-controltower-BaselineCloudTrail",
+        "home_region": "us-east-1", "owner_account": "222222222222", "multi_region": True,
+        "organization_trail": True,
+        "log_group_arn": "arn:aws:logs:us-east-1:222222222222:log-group:aws-controltower/CloudTrailLogs:*",
+        "is_logging": True}
+    assert list(unread) == ["cloudtrail:GetEventSelectors"]
+    assert "CloudTrailARNInvalidException" in unread["cloudtrail:GetEventSelectors"] and session.pending() == {}
