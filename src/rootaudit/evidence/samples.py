@@ -64,7 +64,7 @@ def root_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1", par
 
 
 def iam_user_api_call(account: str = EXAMPLE_ACCOUNT, region: str = "us-east-1", partition: str = "aws") -> dict:
-    record = root_api_call(account, region)  # its identity is replaced whole: the partition goes in the user's ARN
+    record = root_api_call(account, region, partition)
     record["userIdentity"] = {
         "type": "IAMUser",
         "principalId": "AIDAEXAMPLEEXAMPLE000",
