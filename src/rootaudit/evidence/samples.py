@@ -17,7 +17,7 @@ GUIDE_ONLY_DETAIL_TYPE = "AWS Console Signin via CloudTrail"
 SIGNIN_DETAIL_TYPES = (SIGNIN_DETAIL_TYPE, GUIDE_ONLY_DETAIL_TYPE)
 
 
-def _root_identity(account: str, access_key: str, partition: str) -> dict:
+def _root_identity(account: str, access_key: str, partition: str = "aws") -> dict:
     return {"type": "Root", "principalId": account, "arn": f"arn:{partition}:iam::{account}:root",
             "accountId": account, "accessKeyId": access_key}
 
