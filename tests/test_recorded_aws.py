@@ -498,3 +498,21 @@ def test_the_trail_evidence_is_what_describe_trails_and_its_status_calls_said():
         "is_logging": True}
     assert list(unread) == ["cloudtrail:GetEventSelectors"]
     assert "CloudTrailARNInvalidException" in unread["cloudtrail:GetEventSelectors"] and session.pending() == {}
+
+
+def test_the_management_accounts_own_organization_trail_is_read_like_a_local_one():
+    """Seen from the account that owns it, an organization trail is read in full (status and selectors), with
+    nothing recorded as unread: only another account's organization trail gets the member's treatment."""
+    from recorded import RecordedSession
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = RecordedSession({("cloudtrail", E1): [
+        "DescribeTrails--API_DescribeTrails--organization-trail-from-member",
+        "GetTrailStatus--API_GetTrailStatus--logging",
+        "GetEventSelectors--API_GetEventSelectors--all-management-events"]})
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    owner = {"account": "222222222222", "arn": "arn:aws:sts::222222222222:assumed-role/Audit/a", "partition": "aws"}
+    [trail] = Collector(ctx, preset={"caller": owner}).get("trails")
+    assert (trail["owner_account"], trail["organization_trail"], trail["is_logging"]) == ("222222222222", True, True)
+    assert trail["management_events"] == {"read": True, "write": True} and "unread" not in trail
+    assert session.pending() == {}
