@@ -303,3 +303,13 @@ def test_a_sign_in_rule_that_does_not_match_does_not_stop_the_next(load, emulato
     found = collector.Collector(_ctx(account)).get("eventbridge")["us-east-1"]
     names = [r["name"] for r in found["rules"]]
     assert "z-root-signin" in names and "a-signin-other" not in names, found
+
+
+def test_a_trail_whose_status_cannot_be_read_keeps_the_reason(load, emulator):
+    """A refused GetTrailStatus on the account's own multi-region trail is recorded on that trail, with AWS's
+    reason, so the check can say which call failed rather than call the trail stopped."""
+    account = load("hardened")
+    emulator.fail("cloudtrail:GetTrailStatus", code="AccessDenied")
+    trails = collector.Collector(_ctx(account)).get("trails")
+    failed = [t for t in trails if t["multi_region"]]
+    assert failed and all("cloudtrail:GetTrailStatus" in t["error"] for t in failed), trails
