@@ -516,3 +516,25 @@ def test_the_management_accounts_own_organization_trail_is_read_like_a_local_one
     assert (trail["owner_account"], trail["organization_trail"], trail["is_logging"]) == ("222222222222", True, True)
     assert trail["management_events"] == {"read": True, "write": True} and "unread" not in trail
     assert session.pending() == {}
+
+
+def test_a_trail_answer_without_its_arn_is_taken_as_the_callers_own():
+    """TrailARN is optional in CloudTrail's model (Stubber accepts its absence): such a trail is the caller's own,
+    not a failure of the whole trails source."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from recorded import ACCOUNT
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    stub = Stubber(ctx.client("cloudtrail"))
+    stub.add_response("describe_trails", {"trailList": [{"Name": "single-region", "HomeRegion": E1}]},
+                      {"includeShadowTrails": True})
+    stub.activate()
+    caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
+    [trail] = Collector(ctx, preset={"caller": caller}).get("trails")
+    assert (trail["name"], trail["arn"], trail["owner_account"], trail["multi_region"]) == (
+        "single-region", "", ACCOUNT, False)
+    stub.assert_no_pending_responses()
