@@ -276,3 +276,44 @@ def test_parse_time_keeps_offsets_and_reads_naive_as_utc():
     for bad in ("yesterday", 5, ["2026-01-01"]):
         with pytest.raises(ValueError):
             parse_time(bad)
+
+
+# ---------------------------------------------------- mutation cases: the evidence sources and samples (issue 16)
+
+def test_a_source_given_by_a_content_filter_is_tested_not_pruned(load, emulator):
+    """Only a 'source' list of plain strings can be pruned without asking AWS; a content filter (here a prefix)
+    may match aws.signin, so TestEventPattern decides."""
+    import json
+
+    account = load("standalone")
+    events = emulator.client("events", account.account_id)
+    pattern = {"source": [{"prefix": "aws.sign"}], "detail-type": ["AWS Console Sign In via CloudTrail"]}
+    events.put_rule(Name="by-prefix", EventPattern=json.dumps(pattern))
+    ctx = _ctx(account)
+    found = collector.Collector(ctx).get("eventbridge")["us-east-1"]
+    assert [r["name"] for r in found["rules"] if r["name"] == "by-prefix"] == ["by-prefix"], found
+    assert any(line.startswith("events.test_event_pattern(EventPattern='{\"source\": [{\"prefix\"") for line in ctx.log)
+
+
+def test_a_sign_in_rule_that_does_not_match_does_not_stop_the_next(load, emulator):
+    """A rule for aws.signin events of another kind is tested and skipped; the rules listed after it still are."""
+    import json
+
+    account = load("standalone")
+    events = emulator.client("events", account.account_id)
+    for name, detail_type in (("a-signin-other", "AWS API Call via CloudTrail"),
+                              ("z-root-signin", "AWS Console Sign In via CloudTrail")):
+        events.put_rule(Name=name, EventPattern=json.dumps({"source": ["aws.signin"], "detail-type": [detail_type]}))
+    found = collector.Collector(_ctx(account)).get("eventbridge")["us-east-1"]
+    names = [r["name"] for r in found["rules"]]
+    assert "z-root-signin" in names and "a-signin-other" not in names, found
+
+
+def test_a_trail_whose_status_cannot_be_read_keeps_the_reason(load, emulator):
+    """A refused GetTrailStatus on the account's own multi-region trail is recorded on that trail, with AWS's
+    reason, so the check can say which call failed rather than call the trail stopped."""
+    account = load("hardened")
+    emulator.fail("cloudtrail:GetTrailStatus", code="AccessDenied")
+    trails = collector.Collector(_ctx(account)).get("trails")
+    failed = [t for t in trails if t["multi_region"]]
+    assert failed and all("cloudtrail:GetTrailStatus" in t["error"] for t in failed), trails

@@ -276,3 +276,265 @@ def test_aws_example_summary_without_account_password_present_says_what_that_mea
     mfa = got["root-mfa-enabled"]
     assert mfa.status.value == "FAIL" and "access keys" in mfa.reason
     assert "did not report AccountPasswordPresent" in mfa.reason and "cannot tell" in mfa.reason
+
+
+# ---------------------------------------------------- mutation cases: the evidence sources and samples (issue 16)
+
+def test_an_unreadable_topic_is_recorded_with_its_error_kind_and_owner():
+    """The evidence names why a topic could not be read and which account owns it (where to look instead)."""
+    from recorded import collector
+
+    central = "arn:aws:sns:us-east-1:999999999999:org-security-alerts"
+    col, session = collector({**CALLER, **chain(alarms="DescribeAlarms--API_DescribeAlarms--central-topic-only",
+                                                 topics=("ListSubscriptionsByTopic--API_ListSubscriptionsByTopic"
+                                                         "--not-found",))})
+    topic = col.get("root_usage_monitoring")["topics"][central]
+    assert (set(topic), topic["kind"], topic["account"]) == ({"error", "kind", "account"}, "NotFound", "999999999999")
+    assert "Topic does not exist" in topic["error"] and session.pending() == {}
+
+
+def test_a_china_region_rule_is_tested_with_a_sign_in_of_that_partition():
+    """The sample sign-in sent to TestEventPattern carries the caller's partition (arn:aws-cn:...:root), so a rule
+    pinned to the root ARN is judged on the event AWS would really deliver there. Stubber checks the exact event."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from recorded import ACCOUNT, fixture
+    from rootaudit.evidence.collector import Collector, Context
+
+    region = "cn-north-1"
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=region)
+    ctx = Context(session=session, config=AuditConfig(signin_regions=(region,)), region=region)
+    stub = Stubber(ctx.client("events", region))
+    rules = fixture("events", "ListRules--API_ListRules--root-signin")["data"]
+    stub.add_response("list_rules", rules, {"EventBusName": "default"})
+    event = samples.signin_event(samples.SIGNIN_DETAIL_TYPE, ACCOUNT, region, "aws-cn")
+    assert "arn:aws-cn:iam::111111111111:root" in event
+    stub.add_response("test_event_pattern", {"Result": True},
+                      {"EventPattern": rules["Rules"][0]["EventPattern"], "Event": event})
+    stub.add_response("list_targets_by_rule", fixture("events", "ListTargetsByRule--API_ListTargetsByRule--sns-topic")
+                      ["data"], {"Rule": "root-signin", "EventBusName": "default"})
+    stub.activate()
+    caller = {"account": ACCOUNT, "arn": f"arn:aws-cn:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws-cn"}
+    found = Collector(ctx, preset={"caller": caller}).get("eventbridge")
+    assert found == {region: {"role": "required", "rules": [
+        {"name": "root-signin", "state": "ENABLED", "matches": [samples.SIGNIN_DETAIL_TYPE], "fires": True,
+         "targets": 1}]}}
+    stub.assert_no_pending_responses()
+
+
+def test_virtual_mfa_dates_are_iso_and_an_absent_date_stays_absent():
+    """EnableDate is optional in IAM's model (Stubber accepts a device without it): the evidence then says None
+    rather than the source failing; a present date is written as ISO 8601 with its offset."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    stub = Stubber(ctx.client("iam"))
+    alice, bob = ("arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/bob")
+
+    def user(arn):
+        return {"Path": "/", "UserName": arn.rsplit("/")[-1], "UserId": "AIDAEXAMPLEEXAMPLE0" + arn[-1],
+                "Arn": arn, "CreateDate": NOW}
+
+    stub.add_response("list_virtual_mfa_devices", {"IsTruncated": False, "VirtualMFADevices": [
+        {"SerialNumber": "arn:aws:iam::111111111111:mfa/alice", "User": user(alice), "EnableDate": NOW},
+        {"SerialNumber": "arn:aws:iam::111111111111:mfa/bob", "User": user(bob)}]}, {"AssignmentStatus": "Assigned"})
+    stub.activate()
+    devices = Collector(ctx).get("virtual_mfa")
+    assert devices == [
+        {"serial": "arn:aws:iam::111111111111:mfa/alice", "user_arn": alice,
+         "enable_date": "2026-11-29T12:00:00+00:00"},
+        {"serial": "arn:aws:iam::111111111111:mfa/bob", "user_arn": bob, "enable_date": None}]
+    stub.assert_no_pending_responses()
+
+
+def test_a_filter_without_a_pattern_tests_the_empty_pattern_and_an_answer_without_matches_is_none():
+    """These fields are optional in CloudWatch Logs' model (Stubber accepts their absence): a filter whose pattern
+    is not returned is tested with the empty pattern (which matches every event), one without transformations
+    feeds no metric, and a TestMetricFilter answer without `matches` means nothing matched; none of them fails
+    the whole source."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from recorded import ACCOUNT
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    logs, cloudwatch = Stubber(ctx.client("logs", E1)), Stubber(ctx.client("cloudwatch", E1))
+    metric = [{"metricName": "All", "metricNamespace": "CIS", "metricValue": "1"}]
+    logs.add_response("describe_metric_filters", {"metricFilters": [
+        {"filterName": "everything", "logGroupName": "trail-logs", "metricTransformations": metric},
+        {"filterName": "nobody", "filterPattern": '{ $.userIdentity.type = "Nobody" }', "logGroupName": "trail-logs"}]},
+                      {"logGroupName": "trail-logs"})
+    sent = [json.dumps(m["record"]) for m in samples.metric_filter_messages(ACCOUNT, "aws")]
+    logs.add_response("test_metric_filter", {"matches": [{"eventNumber": i, "eventMessage": text}
+                                                         for i, text in enumerate(sent)]},
+                      {"filterPattern": "", "logEventMessages": sent})
+    logs.add_response("test_metric_filter", {}, {"filterPattern": '{ $.userIdentity.type = "Nobody" }',
+                                                 "logEventMessages": sent})
+    cloudwatch.add_response("describe_alarms", {"MetricAlarms": []}, {})
+    logs.activate()
+    cloudwatch.activate()
+    trail = {"multi_region": True, "is_logging": True, "management_events": {"read": True, "write": True},
+             "log_group_arn": f"arn:aws:logs:{E1}:{ACCOUNT}:log-group:trail-logs:*"}
+    caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
+    found = Collector(ctx, preset={"caller": caller, "trails": [trail]}).get("root_usage_monitoring")
+    labels = [m["label"] for m in samples.metric_filter_messages()]
+    assert [(f["name"], f["pattern"], f["metrics"], f["matched"], f["matches_root"], f["matches_non_root"])
+            for f in found["filters"]] == [
+        ("everything", None, [{"name": "All", "namespace": "CIS"}], labels, True, True),
+        ("nobody", '{ $.userIdentity.type = "Nobody" }', [], [], False, False)]
+    logs.assert_no_pending_responses()
+    cloudwatch.assert_no_pending_responses()
+
+
+def test_a_denied_account_summary_outside_an_org_scan_is_reported_as_denied():
+    """Without the org scan's AssumeRoot session there is nothing to fall back to: the denial itself is reported
+    (kind and action), not a failure of some second attempt."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from rootaudit.evidence.collector import Collector, Context
+    from rootaudit.evidence.errors import SourceFailed
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    stub = Stubber(ctx.client("iam"))
+    stub.add_client_error("get_account_summary", "AccessDenied", "not authorized to perform iam:GetAccountSummary",
+                          http_status_code=403)
+    stub.activate()
+    with pytest.raises(SourceFailed) as raised:
+        Collector(ctx).get("account_summary")
+    assert (raised.value.error.kind, raised.value.error.action) == ("AccessDenied", "iam:GetAccountSummary")
+    assert ctx.calls == ["iam:GetAccountSummary"]
+    stub.assert_no_pending_responses()
+
+
+def test_only_a_trail_known_to_log_read_and_write_management_events_has_its_log_group_read():
+    """A trail known to log only read or only write management events cannot be the CIS trail: its log group is
+    not read at all (no call), so it cannot fail the alarm check on its own."""
+    import boto3
+
+    from recorded import ACCOUNT
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    trails = [{"multi_region": True, "is_logging": True, "management_events": {"read": read, "write": not read},
+               "log_group_arn": f"arn:aws:logs:{E1}:{ACCOUNT}:log-group:{name}:*"}
+              for name, read in (("read-only", True), ("write-only", False))]
+    caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
+    found = Collector(ctx, preset={"caller": caller, "trails": trails}).get("root_usage_monitoring")
+    assert found == {"log_groups": [], "filters": [], "alarms": [], "topics": {}} and ctx.calls == []
+
+
+MGMT = {"Field": "eventCategory", "Equals": ["Management"]}
+READS, WRITES = ({"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": [flag]}]} for flag in ("true", "false"))
+
+
+@pytest.mark.parametrize("selectors,expected", [
+    ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]}, (True, True)),
+    ({"EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}]}, (True, False)),
+    ({"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}, (False, True)),
+    ({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]}, (False, False)),
+    ({"EventSelectors": [{}]}, (True, True)),  # both fields optional in the model; AWS's defaults are All and true
+    ({"EventSelectors": [{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}]}, (True, True)),
+    ({"EventSelectors": [{"ReadWriteType": "WriteOnly"}, {"ReadWriteType": "ReadOnly"}]}, (True, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT]}]}, (True, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]},
+     (True, False)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["false"]}]}]},
+     (False, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]},
+                                 {"FieldSelectors": [MGMT, {"Field": "readOnly", "Equals": ["true"]}]}]},
+     (True, False)),
+    ({"AdvancedEventSelectors": [WRITES, READS]}, (True, True)),
+    ({"AdvancedEventSelectors": [READS, WRITES]}, (True, True)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]},
+     (False, False)),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": []}]}, (False, False)),
+    ({}, (False, False)),
+])
+def test_management_events_read_from_every_selector_form(selectors, expected):
+    """GetEventSelectors answers either basic or advanced selectors (API reference); each says which management
+    events (read, write) the trail logs, the omitted fields taking AWS's documented defaults."""
+    from rootaudit.evidence.sources.cloudtrail import _mgmt_events
+
+    assert _mgmt_events(selectors) == {"read": expected[0], "write": expected[1]}
+
+
+def test_the_trail_evidence_is_what_describe_trails_and_its_status_calls_said():
+    """Each trail's record, field by field, from AWS's example answers: a local multi-region trail read in full,
+    and a member's view of the management account's organization trail (owner from its ARN, the refused
+    GetEventSelectors recorded as unread rather than as an error)."""
+    from recorded import collector
+
+    local = {("cloudtrail", E1): LOCAL_TRAIL[("cloudtrail", E1)]}
+    col, session = collector({**CALLER, **local})
+    assert col.get("trails") == [{
+        "name": "management-events", "arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/management-events",
+        "home_region": "us-east-1", "owner_account": "111111111111", "multi_region": True,
+        "organization_trail": False,
+        "log_group_arn": "arn:aws:logs:us-east-1:111111111111:log-group:CloudTrail/DefaultLogGroup:*",
+        "is_logging": True, "management_events": {"read": True, "write": True}}]
+    assert session.pending() == {}
+    org = {("cloudtrail", E1): ["DescribeTrails--API_DescribeTrails--organization-trail-from-member",
+                                "GetTrailStatus--API_GetTrailStatus--logging",
+                                "GetEventSelectors--API_GetEventSelectors--arn-of-another-account"]}
+    col, session = collector({**CALLER, **org})
+    [trail] = col.get("trails")
+    unread = trail.pop("unread")
+    assert trail == {
+        "name": "aws-controltower-BaselineCloudTrail",
+        "arn": "arn:aws:cloudtrail:us-east-1:222222222222:trail/aws-controltower-BaselineCloudTrail",
+        "home_region": "us-east-1", "owner_account": "222222222222", "multi_region": True,
+        "organization_trail": True,
+        "log_group_arn": "arn:aws:logs:us-east-1:222222222222:log-group:aws-controltower/CloudTrailLogs:*",
+        "is_logging": True}
+    assert list(unread) == ["cloudtrail:GetEventSelectors"]
+    assert "CloudTrailARNInvalidException" in unread["cloudtrail:GetEventSelectors"] and session.pending() == {}
+
+
+def test_the_management_accounts_own_organization_trail_is_read_like_a_local_one():
+    """Seen from the account that owns it, an organization trail is read in full (status and selectors), with
+    nothing recorded as unread: only another account's organization trail gets the member's treatment."""
+    from recorded import RecordedSession
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = RecordedSession({("cloudtrail", E1): [
+        "DescribeTrails--API_DescribeTrails--organization-trail-from-member",
+        "GetTrailStatus--API_GetTrailStatus--logging",
+        "GetEventSelectors--API_GetEventSelectors--all-management-events"]})
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    owner = {"account": "222222222222", "arn": "arn:aws:sts::222222222222:assumed-role/Audit/a", "partition": "aws"}
+    [trail] = Collector(ctx, preset={"caller": owner}).get("trails")
+    assert (trail["owner_account"], trail["organization_trail"], trail["is_logging"]) == ("222222222222", True, True)
+    assert trail["management_events"] == {"read": True, "write": True} and "unread" not in trail
+    assert session.pending() == {}
+
+
+def test_a_trail_answer_without_its_arn_is_taken_as_the_callers_own():
+    """TrailARN is optional in CloudTrail's model (Stubber accepts its absence): such a trail is the caller's own,
+    not a failure of the whole trails source."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from recorded import ACCOUNT
+    from rootaudit.evidence.collector import Collector, Context
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name=E1)
+    ctx = Context(session=session, config=AuditConfig(), region=E1)
+    stub = Stubber(ctx.client("cloudtrail"))
+    stub.add_response("describe_trails", {"trailList": [{"Name": "single-region", "HomeRegion": E1}]},
+                      {"includeShadowTrails": True})
+    stub.activate()
+    caller = {"account": ACCOUNT, "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/Audit/a", "partition": "aws"}
+    [trail] = Collector(ctx, preset={"caller": caller}).get("trails")
+    assert (trail["name"], trail["arn"], trail["owner_account"], trail["multi_region"]) == (
+        "single-region", "", ACCOUNT, False)
+    stub.assert_no_pending_responses()

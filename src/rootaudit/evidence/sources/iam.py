@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else None)
+    """botocore parses every timestamp of the IAM model into a datetime; an absent one stays absent."""
+    return value.isoformat() if value is not None else None
 
 
 _SUMMARY_KEYS = ("AccountMFAEnabled", "AccountAccessKeysPresent", "AccountPasswordPresent",
@@ -32,7 +33,7 @@ def _account_summary(ctx: Context, ev: Collector) -> dict:
 _VIA_ROOT = "sts:AssumeRoot (IAMAuditRootUserCredentials)"
 
 
-def _read_root_fact(ctx: Context, operation: str, **params: Any) -> tuple[dict, str]:
+def _read_root_fact(ctx: Context, operation: str) -> tuple[dict, str]:
     """Read with the account's own credentials; fall back to the org scan's AssumeRoot session on AccessDenied.
 
     The role is tried first because SCPs apply inside root sessions: a deny-root SCP without an aws:AssumedRoot
@@ -41,7 +42,7 @@ def _read_root_fact(ctx: Context, operation: str, **params: Any) -> tuple[dict, 
     """
     only_root = ctx.root_session is not None and ctx.session is ctx.root_session
     try:
-        return ctx.call("iam", operation, **params), _VIA_ROOT if only_root else "account credentials"
+        return ctx.call("iam", operation), _VIA_ROOT if only_root else "account credentials"
     except SourceFailed as failed:
         if failed.error.kind != "AccessDenied" or ctx.root_session is None:
             raise
@@ -49,7 +50,7 @@ def _read_root_fact(ctx: Context, operation: str, **params: Any) -> tuple[dict, 
             raise SourceFailed(_denied_in_root_session(failed.error)) from None
         first = failed.error
     try:
-        return ctx.call("iam", operation, root=True, **params), f"{_VIA_ROOT}, after the role was denied"
+        return ctx.call("iam", operation, root=True), f"{_VIA_ROOT}, after the role was denied"
     except SourceFailed as failed:
         if failed.error.kind != "AccessDenied":
             raise

@@ -30,7 +30,9 @@ def pin_endpoint(client: Any) -> Any:
     override is silently ignored for them. Against AWS nothing changes (no override is configured); against an
     emulator or a proxy the request goes where the caller said, never to AWS behind its back.
     """
-    override = getattr(getattr(client, "_ruleset_resolver", None), "_builtins", {}).get("SDK::Endpoint")
+    # Every botocore that boto3>=1.35 brings resolves endpoints through this rule-set resolver. No fallback: were
+    # it gone, an override would be silently ignored and the calls sent to AWS; an error verdict is better.
+    override = client._ruleset_resolver._builtins.get("SDK::Endpoint")
     if override and not getattr(client, "_rootaudit_pinned", False):
         from urllib.parse import urlsplit, urlunsplit
 
