@@ -162,3 +162,23 @@ def test_aws_data_path_holds_several_folders_split_as_botocore_splits_them(cache
     ours = model_cache.create_loader()
     assert ours.search_paths == botocore.loaders.create_loader(setting).search_paths
     assert ours.load_service_model("sts", "service-2")["metadata"]["serviceId"] == "STS from the second folder"
+
+
+def test_a_relative_xdg_cache_home_is_ignored_as_the_xdg_spec_asks(elsewhere, monkeypatch):
+    # https://specifications.freedesktop.org/basedir-spec/latest/ar01s02.html: these paths must be absolute, and a
+    # relative one is invalid. Taken as is, each folder a scan starts from would get its own copy of the cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    model_cache.create_loader().load_data("partitions")
+    (copy,) = _stored(elsewhere)
+    assert copy.startswith("home/.cache/rootaudit/botocore-data/")
+    assert not (elsewhere / "cwd" / "relative-cache").exists()
+
+
+def test_a_tilde_in_the_cache_setting_is_the_home_folder(elsewhere, monkeypatch):
+    # A setting written in a config file or quoted in the shell keeps its "~": without expanding it the cache went
+    # to a folder literally named "~" in the working folder, one `rm -rf ~` away from the real home.
+    monkeypatch.setenv(model_cache.ENV, "~/models")
+    model_cache.create_loader().load_data("partitions")
+    (copy,) = _stored(elsewhere)
+    assert copy.rsplit("/", 1)[0] == f"home/models/{VERSION_FOLDER}"
+    assert not (elsewhere / "cwd" / "~").exists()
