@@ -34,10 +34,10 @@ def cache_dir() -> Path | None:
     if setting.lower() in ("off", "0", "false", "no"):
         return None
     if not setting:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        xdg = os.environ.get("XDG_CACHE_HOME")
         # The XDG spec calls a relative path invalid, to be ignored: taken as is, it would put a copy of the cache
         # in every folder a scan is started from.
-        home = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
+        home = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
         setting = os.path.join(home, "rootaudit", "botocore-data")
     return Path(setting).expanduser() / f"py{sys.version_info[0]}{sys.version_info[1]}-botocore{botocore.__version__}"
 
