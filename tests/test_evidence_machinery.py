@@ -750,3 +750,56 @@ def test_a_page_without_its_list_still_leads_to_the_next_page():
     with stub:
         assert ctx.paginate("logs", "DescribeMetricFilters", "metricFilters", logGroupName="g") == [only]
         stub.assert_no_pending_responses()
+
+
+# ------------------------------------------------- issue 16, mutation survivors of evidence/clients.py (sessions)
+
+
+def test_every_kind_of_session_gives_a_client_in_the_asked_region_retry_mode_and_pool(load):
+    """The collector asks create_client for one client per service and region, with the scan's retry mode and a
+    connection pool as large as its worker count, whatever kind of session the caller passed in."""
+    account = load("standalone")
+    boto3_session = account.session()
+
+    class SessionLike:  # what the org scan's lazily opened root session looks like to create_client
+        def client(self, *args, **kwargs):
+            return boto3_session.client(*args, **kwargs)
+
+    kinds = {"botocore": clients.new_session(), "boto3": boto3_session, "session-like": SessionLike()}
+    for kind, session in kinds.items():
+        client = clients.create_client(session, "sts", "us-west-2", "adaptive", 32)
+        config = client.meta.config
+        assert (client.meta.region_name, config.retries["mode"], config.max_pool_connections) == (
+            "us-west-2", "adaptive", 32), kind
+        assert client.get_caller_identity()["Account"] == account.account_id, kind
+    member = clients.account_session(account.credentials, "eu-west-1", base=boto3_session)
+    assert (clients.region_of(boto3_session), clients.region_of(member)) == (boto3_session.region_name, "eu-west-1")
+    client = clients.create_client(member, "sts", "us-west-2", "adaptive", 32)
+    assert (client.meta.region_name, client.meta.config.retries["mode"]) == ("us-west-2", "adaptive")
+    assert client.meta.config.max_pool_connections == 64  # the members' shared pool, whatever one member asks
+    assert client.get_caller_identity()["Account"] == account.account_id
+
+
+def test_a_session_is_made_for_the_named_profile_and_region(tmp_path, monkeypatch):
+    from botocore.exceptions import ProfileNotFound
+
+    config = tmp_path / "config"
+    config.write_text("[profile auditor]\nregion = eu-central-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    with pytest.raises(ProfileNotFound):  # at once, not at the scan's first call
+        clients.new_session("no-such-profile")
+    assert clients.region_of(clients.new_session("auditor")) == "eu-central-1"
+    assert clients.region_of(clients.new_session("auditor", "ap-south-1")) == "ap-south-1"
+    assert clients.region_of(clients.new_session()) is None
+    assert clients.region_of(clients.new_session(region="sa-east-1")) == "sa-east-1"
+    assert clients.new_session("auditor").profile == "auditor"
+
+
+def test_clients_of_a_boto3_session_are_made_one_at_a_time(load):
+    """botocore sessions are not thread-safe (their clients are): the collector's threads may ask for clients at
+    once, so a boto3 session's clients are made from its botocore session under create_client's lock too."""
+    session = load("standalone").session()
+    held: list[bool] = []
+    session.events.register("creating-client-class", lambda **kwargs: held.append(clients._lock.locked()))
+    clients.create_client(session, "sts", "us-west-2", "standard", 10)
+    assert held == [True]

@@ -27,15 +27,19 @@ ENV = "ROOTAUDIT_MODEL_CACHE"
 
 
 def cache_dir() -> Path | None:
-    """A folder per Python and botocore version under $ROOTAUDIT_MODEL_CACHE, else under $XDG_CACHE_HOME or
-    ~/.cache/rootaudit/botocore-data; None when the setting is off."""
+    """A folder per Python and botocore version under $ROOTAUDIT_MODEL_CACHE (a leading ~ is the home folder, as
+    the shell would expand it), else under $XDG_CACHE_HOME or ~/.cache/rootaudit/botocore-data; None when the
+    setting is off."""
     setting = os.environ.get(ENV, "")
     if setting.lower() in ("off", "0", "false", "no"):
         return None
     if not setting:
-        home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        # The XDG spec calls a relative path invalid, to be ignored: taken as is, it would put a copy of the cache
+        # in every folder a scan is started from.
+        home = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
         setting = os.path.join(home, "rootaudit", "botocore-data")
-    return Path(setting) / f"py{sys.version_info[0]}{sys.version_info[1]}-botocore{botocore.__version__}"
+    return Path(setting).expanduser() / f"py{sys.version_info[0]}{sys.version_info[1]}-botocore{botocore.__version__}"
 
 
 class CachedJSONFileLoader(botocore.loaders.JSONFileLoader):
