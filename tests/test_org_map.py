@@ -217,3 +217,44 @@ def test_a_member_reads_the_trail_itself_when_the_owner_cannot(emulator, monkeyp
     assert member.status.value == "PASS" and "organization-trail" in member.reason
     # the member denied too says what it could not read (never another member's answer)
     assert denied.status.value == "MANUAL" and "cloudtrail:GetTrailStatus" in denied.evidence["unread"]
+
+
+def test_the_owner_reads_its_trail_in_the_trails_home_region():
+    """A member whose home Region is eu-west-1 sees an organization trail homed in us-east-1: the owner's reads go to
+    us-east-1, and the member makes no trail call of its own (Stubber: the owner's and the member's sessions)."""
+    from rootaudit.evidence.collector import Collector
+    from rootaudit.org.shared_reads import OwnedReads
+
+    described = recorded("cloudtrail", "DescribeTrails--API_DescribeTrails--organization-trail-from-member")
+    arn = described["trailList"][0]["TrailARN"]
+    owner_id = arn.split(":")[4]
+    caller = {"UserId": "AROAEXAMPLE:audit", "Account": "111111111111",
+              "Arn": "arn:aws:sts::111111111111:assumed-role/Audit/audit"}
+    member = StubbedSession({("sts", "eu-west-1"): [("GetCallerIdentity", caller)],
+                             ("cloudtrail", "eu-west-1"): [("DescribeTrails", described)]}, region="eu-west-1")
+    owner = StubbedSession({("cloudtrail", "us-east-1"): [
+        ("GetTrailStatus", {"IsLogging": True}),
+        ("GetEventSelectors", {"TrailARN": arn, "EventSelectors": [{"ReadWriteType": "All",
+                                                                     "IncludeManagementEvents": True}]})]},
+        region="eu-west-1")
+    owner_ctx = Context(session=owner, config=AuditConfig(), region="eu-west-1", workers=1)
+    ctx = Context(session=member, config=AuditConfig(), region="eu-west-1", workers=1,
+                  shared=OwnedReads(owner_ctx, owner_id, Once()))
+    [trail] = Collector(ctx).get("trails")
+    assert owner.pending() == {} and member.pending() == {}
+    assert (trail["is_logging"], trail["management_events"], trail["unread"]) == (
+        True, {"read": True, "write": True}, {})
+    assert [c for c in ctx.calls if c.startswith("cloudtrail:")] == ["cloudtrail:DescribeTrails"]
+
+
+def test_the_callers_record_keeps_its_id_and_a_partition_when_the_arn_has_none():
+    from rootaudit.evidence.sources.sts import caller_record
+    from rootaudit.org.scan import caller_from_assume_role
+
+    assumed = recorded("sts", "AssumeRole--API_AssumeRole--organization-access-role")
+    record = caller_from_assume_role(assumed, "444444444444", "aws")
+    assert record["user_id"] == assumed["AssumedRoleUser"]["AssumedRoleId"]
+    assert record["arn"] == assumed["AssumedRoleUser"]["Arn"] and record["partition"] == "aws"
+    # AssumeRole always names the session; should its answer lack it, the partition is the scan's, not a guess
+    assert caller_from_assume_role({}, "444444444444", "aws-cn")["partition"] == "aws-cn"
+    assert caller_record("444444444444", "", None)["partition"] == "aws"
