@@ -185,8 +185,8 @@ def bench_org(sizes, latencies, workers: int | None) -> list[dict]:
                 emulator_cpu = emu.cpu_seconds() - before
                 # Counted at 0 ms by a second scan of the same organization, in this process (so the credential
                 # reports already exist): every call, the management account's and the organization's included.
-                calls = counted_org_calls(emu.env) / len(json.loads(out)) if not latency else None
-            reports = json.loads(out)
+                reports = json.loads(out)
+                calls = counted_org_calls(emu.env) / len(reports) if not latency else None
             scanner_cpu = usage[0].ru_utime + usage[0].ru_stime
             rows.append({"members": n, "latency": latency, "wall_s": wall, "accounts_per_s": len(reports) / wall,
                          "rss_mib": rss, "scanner_ms": 1000 * scanner_cpu / len(reports),

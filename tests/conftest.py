@@ -41,6 +41,26 @@ def load(emulator, monkeypatch):
     emulator.reset()
 
 
+@pytest.fixture
+def org_scan(emulator, load):
+    """org_scan(spec, checks=None, before=None) -> (reports, operations recorded by the emulator): a whole
+    `rootaudit scan --org` of a scenario, from its audited account; `before(emulator)` runs once it is loaded
+    (to switch failures on, say). The handbook's settings (handbook.yml) apply."""
+    from rootaudit import config
+    from rootaudit.org.scan import scan_organization
+
+    def _scan(spec, checks=None, before=None):
+        account = load(spec)
+        if before is not None:
+            before(emulator)
+        emulator.clear_recorded()
+        reports = scan_organization(session=account.session(), config=config.load(ROOT / "handbook.yml"),
+                                    check_ids=checks, progress="never")
+        return reports, emulator.recorded()
+
+    return _scan
+
+
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
 

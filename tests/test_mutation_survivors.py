@@ -498,26 +498,12 @@ def test_e02_a_lost_endpoint_stops_the_calls(monkeypatch):
 # ------------------------------------------------------------------------------------------- org scan
 
 
-def _org_scan(emulator, monkeypatch, spec, checks):
-    from rootaudit.org.scan import scan_organization
-
-    account = emulator.load(spec)
-    try:
-        for k, v in account.env().items():
-            monkeypatch.setenv(k, v)
-        emulator.clear_recorded()
-        reports = scan_organization(session=account.session(), config=CFG, check_ids=checks, progress="never")
-        return reports, emulator.recorded()
-    finally:
-        emulator.reset()
-
-
-def test_o03_unreadable_scps_are_errors_for_every_member(emulator, monkeypatch):
+def test_o03_unreadable_scps_are_errors_for_every_member(org_scan):
     # The organization map (org/org_map.py, ListRoots first) denied too: each member's own ListParents says why.
     spec = {"extends": "organization", "description": "SCPs unreadable",
             "failures": {"operations": [{"operation": f"organizations:{op}", "code": "AccessDenied"}
                                         for op in ("ListParents", "ListRoots")]}}
-    reports, _ = _org_scan(emulator, monkeypatch, spec, ["org-scp-denies-root"])
+    reports, _ = org_scan(spec, ["org-scp-denies-root"])
     members = reports[1:]
     # 100000000017 is SUSPENDED: not auditable at all (NOT_APPLICABLE, issue 11 item 8); every other member ERRORs
     statuses = {r.account_id: r.findings[0].status for r in members}
@@ -529,11 +515,11 @@ def test_o03_unreadable_scps_are_errors_for_every_member(emulator, monkeypatch):
 
 
 @pytest.mark.parametrize("features,assume_root", [(["RootSessions"], 1), (["RootCredentialsManagement"], 1), ([], 0)])
-def test_o04_assume_root_follows_root_sessions(emulator, monkeypatch, features, assume_root):
+def test_o04_assume_root_follows_root_sessions(org_scan, features, assume_root):
     """The member role is read first; the AssumeRoot audit session only for the member the role cannot reach
     (100000000013 has none), and only when centralized root access is on (issue 11 item 7)."""
     spec = {"extends": "organization", "description": "one feature", "organization": {"features": features}}
-    _reports, recorded = _org_scan(emulator, monkeypatch, spec, ["root-no-access-keys"])
+    _reports, recorded = org_scan(spec, ["root-no-access-keys"])
     assert recorded.count("sts:AssumeRoot") == assume_root
 
 

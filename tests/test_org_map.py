@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-import rootaudit.org.scan as org_scan
-from rootaudit import config as config_mod
+import rootaudit.org.scan as scan_module
 from rootaudit.config import AuditConfig
 from rootaudit.evidence.collector import Context
 from rootaudit.org.org_map import read_org_map
@@ -24,8 +22,6 @@ from rootaudit.org.scps import Once, scp_chain
 from rootaudit.policy import ORG_SCAN_ACTIONS
 from stubbed_aws import Err, StubbedSession, recorded
 
-ROOT = Path(__file__).resolve().parents[1]
-CFG = config_mod.load(ROOT / "handbook.yml")
 US = "us-east-1"
 AWS_ROOT, DEV, PROD = "r-examplerootid111", "ou-examplerootid111-exampleouid111", "ou-examplerootid111-exampleouid222"
 SCP, RCP = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
@@ -132,20 +128,6 @@ def test_the_least_privilege_policy_allows_the_map():
 
 # ---- end to end, emulated -------------------------------------------------------------------------------------
 
-def _scan(emulator, spec, monkeypatch, with_map: bool):
-    if not with_map:
-        monkeypatch.setattr(org_scan, "read_org_map", lambda *args, **kwargs: [])
-    account = emulator.load(spec)
-    try:
-        with account.environment():
-            emulator.clear_recorded()
-            reports = org_scan.scan_organization(session=account.session(), config=CFG, progress="never")
-            return reports, emulator.recorded()
-    finally:
-        monkeypatch.undo()
-        emulator.reset()
-
-
 # Each load of a scenario draws new OU, policy and organization ids, and a new credential report time.
 _DRAWN = re.compile(r"\bou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|\br-[0-9a-z]{4,32}|\bp-[0-9a-z]{8}\b|\bo-[0-9a-z]{10,32}"
                     r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
@@ -160,9 +142,11 @@ def _findings(reports) -> dict:
     "extends": "organization", "description": "ListTargetsForPolicy denied: the attachments are read per target",
     "failures": {"operations": [{"operation": "organizations:ListTargetsForPolicy", "code": "AccessDenied"}]}}],
     ids=["mapped", "targets-denied"])
-def test_every_member_gets_the_same_findings_with_fewer_organizations_calls(emulator, monkeypatch, spec):
-    mapped, mapped_calls = _scan(emulator, spec, monkeypatch, with_map=True)
-    per_member, per_member_calls = _scan(emulator, spec, monkeypatch, with_map=False)
+def test_every_member_gets_the_same_findings_with_fewer_organizations_calls(org_scan, monkeypatch, spec):
+    mapped, mapped_calls = org_scan(spec)
+    with monkeypatch.context() as without_map:
+        without_map.setattr(scan_module, "read_org_map", lambda *args, **kwargs: [])
+        per_member, per_member_calls = org_scan(spec)
     assert len(mapped) == 21 and _findings(mapped) == _findings(per_member)
     # each account's own calls: the same (made concurrently, so in any order)
     assert [Counter(r.calls) for r in mapped] == [Counter(r.calls) for r in per_member]
@@ -182,16 +166,11 @@ def test_every_member_gets_the_same_findings_with_fewer_organizations_calls(emul
 MANAGEMENT = "123456789012"
 
 
-def _trail_evidence(reports) -> dict:
-    """Each account's view of the organization trail, as the checks get it."""
-    return {r.account_id: [f.evidence for f in r.findings if f.check_id == "cloudtrail-multi-region"]
-            for r in reports}
-
-
-def test_the_organization_trail_is_read_once_by_its_owner_for_every_member(emulator, monkeypatch):
-    shared, shared_calls = _scan(emulator, "organization", monkeypatch, with_map=True)
-    monkeypatch.setattr(org_scan, "OwnedReads", lambda *args: None)
-    own, own_calls = _scan(emulator, "organization", monkeypatch, with_map=True)
+def test_the_organization_trail_is_read_once_by_its_owner_for_every_member(org_scan, monkeypatch):
+    shared, shared_calls = org_scan("organization")
+    with monkeypatch.context() as unshared:
+        unshared.setattr(scan_module, "OwnedReads", lambda *args: None)
+        own, own_calls = org_scan("organization")
     assert _findings(shared) == _findings(own)
     members = [r for r in shared[1:] if r.findings[0].status.value != "NOT_APPLICABLE"]
     assert members and not any("cloudtrail:GetTrailStatus" in r.calls for r in members)
@@ -200,17 +179,14 @@ def test_the_organization_trail_is_read_once_by_its_owner_for_every_member(emula
     assert Counter(own_calls)["cloudtrail:GetTrailStatus"] >= len(members)
 
 
-def test_a_member_reads_the_trail_itself_when_the_owner_cannot(emulator, monkeypatch):
+def test_a_member_reads_the_trail_itself_when_the_owner_cannot(org_scan):
     """The management account denied GetTrailStatus: each member's answer is its own, whatever the order."""
-    account = emulator.load("organization")
-    try:
+
+    def deny(emulator):
         emulator.fail("cloudtrail:GetTrailStatus", "AccessDenied", account=MANAGEMENT)
         emulator.fail("cloudtrail:GetTrailStatus", "AccessDenied", account="100000000002")
-        with account.environment():
-            reports = org_scan.scan_organization(session=account.session(), config=CFG, progress="never",
-                                                 check_ids=["cloudtrail-multi-region"])
-    finally:
-        emulator.reset()
+
+    reports, _ = org_scan("organization", ["cloudtrail-multi-region"], before=deny)
     by_id = {r.account_id: r.findings[0] for r in reports}
     denied, member = by_id["100000000002"], by_id["100000000001"]
     # the member read the organization trail itself: logging, so it qualifies
@@ -258,3 +234,11 @@ def test_the_callers_record_keeps_its_id_and_a_partition_when_the_arn_has_none()
     # AssumeRole always names the session; should its answer lack it, the partition is the scan's, not a guess
     assert caller_from_assume_role({}, "444444444444", "aws-cn")["partition"] == "aws-cn"
     assert caller_record("444444444444", "", None)["partition"] == "aws"
+
+
+def test_an_answer_without_exactly_one_root_is_left_to_each_members_reads():
+    """Organizations has one root per organization; any other answer maps nothing rather than guessing."""
+    ctx, session = context([("ListRoots", {"Roots": []})])
+    cache = Once()
+    assert read_org_map(ctx, cache, members=10, policy_types=[SCP]) == []
+    assert session.called == ["ListRoots"] and session.pending() == {} and cache._values == {}

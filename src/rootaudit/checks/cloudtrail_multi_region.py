@@ -35,12 +35,16 @@ def unknown(trail) -> dict:
     return missing
 
 
+def known_off(trail) -> bool:
+    """Its status was read, and it is not logging (an unread status is None, not off)."""
+    return trail.get("is_logging") is not None and not trail.get("is_logging")
+
+
 def undecided(trail) -> bool:
     """A multi-region trail that does not qualify only for want of a setting that could not be read."""
     events = trail.get("management_events")
-    known_off = trail.get("is_logging") is not None and not trail.get("is_logging")
     known_short = isinstance(events, dict) and not (events.get("read") and events.get("write"))
-    return bool(trail.get("multi_region") and unknown(trail) and not (known_off or known_short))
+    return bool(trail.get("multi_region") and unknown(trail) and not (known_off(trail) or known_short))
 
 
 def problem(trail) -> str:
@@ -52,7 +56,7 @@ def problem(trail) -> str:
     missing = "; ".join(f"{part} unknown: {why}" for part, why in unknown(trail).items())
     if undecided(trail):
         return missing
-    if trail.get("is_logging") is not None and not trail.get("is_logging"):
+    if known_off(trail):
         text = "not logging"
     else:
         events = trail.get("management_events") or {}

@@ -46,8 +46,8 @@ class Context:
     root_session: Any = None
     retry_mode: str = "standard"  # "adaptive" in org scans: a client-side rate limiter after throttling
     workers: int = DEFAULT_WORKERS  # bound on the threads of prefetch and of each map
-    # The org scan's cache (org/scps.py Once) of what is the same for every member, such as the organization
-    # trail's status: each fact read once per scan. None outside an org scan.
+    # In an org scan, org/shared_reads.py's OwnedReads: what the scanning account owns and every member sees (the
+    # organization trail's status and selectors) is read once per scan, by the owner. None outside an org scan.
     shared: Any = None
     calls: list[str] = field(default_factory=list)  # every action called, in order (for the notebooks and bench)
     log: list[str] = field(default_factory=list)  # the same calls as boto3 code, for the notebooks to show

@@ -82,7 +82,7 @@ def read_org_map(ctx: Context, cache: Once, members: int, policy_types: list[str
     """Fill `cache` with the tree and each policy type's attachments when that is cheaper than per-member reads.
 
     `members` is the number of accounts whose chains the scan will read. Returns what was filled ("parents",
-    and each policy type), for the scan's log and the tests; nothing is filled from a read that failed.
+    and each policy type); nothing is filled from a read that failed.
     """
     filled: list[str] = []
     if members < 1 + 2:  # the smallest map (ListRoots, the root's OUs and accounts) would cost more than it saves
